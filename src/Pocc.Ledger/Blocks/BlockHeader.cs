@@ -1,0 +1,64 @@
+using Pocc.Core.Addressing;
+using Pocc.Core.Encoding;
+using Pocc.Core.Hashing;
+using Pocc.Ledger.Primitives;
+
+namespace Pocc.Ledger.Blocks;
+
+/// <summary>
+/// A block's header. Its hash is the block's id. <see cref="StateRoot"/> is the root of the state after this
+/// block's transactions; <see cref="TransactionsRoot"/> is the Merkle root of their ids, so one header proves both.
+/// <see cref="TimestampMs"/> is the proposer's claim, recorded but never read by the state transition.
+/// </summary>
+public sealed record BlockHeader(
+    ChainId ChainId,
+    Height Height,
+    ulong TimestampMs,
+    Hash32 PreviousHash,
+    Hash32 LastCommitHash,
+    Hash32 TransactionsRoot,
+    uint TransactionCount,
+    Hash32 StateRoot,
+    Address Proposer) : ICanonical<BlockHeader>
+{
+    public const byte Version = 1;
+    public const int MaxEncodedSize = 512;
+
+    private Hash32? _hash;
+
+    public Hash32 Hash => _hash ??= Blake3Hash.Of(Canonical.Encode(this));
+
+    public void Write(ref CanonicalWriter writer)
+    {
+        writer.WriteU8(Version);
+        writer.WriteString(ChainId.Value);
+        writer.WriteU64(Height.Value);
+        writer.WriteU64(TimestampMs);
+        writer.WriteHash(PreviousHash);
+        writer.WriteHash(LastCommitHash);
+        writer.WriteHash(TransactionsRoot);
+        writer.WriteU32(TransactionCount);
+        writer.WriteHash(StateRoot);
+        writer.WriteAddress(Proposer);
+    }
+
+    public static BlockHeader Read(ref CanonicalReader reader)
+    {
+        reader.ReadVersion(Version, "block header");
+        string chainId = reader.ReadString(ChainId.MaxLength);
+        if (!ChainId.IsValid(chainId))
+        {
+            throw new CodecException(CodecException.InvalidValue, "block header chain id is malformed");
+        }
+        return new BlockHeader(
+            new ChainId(chainId),
+            new Height(reader.ReadU64()),
+            reader.ReadU64(),
+            reader.ReadHash(),
+            reader.ReadHash(),
+            reader.ReadHash(),
+            reader.ReadU32(),
+            reader.ReadHash(),
+            reader.ReadAddress());
+    }
+}

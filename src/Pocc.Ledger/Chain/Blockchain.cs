@@ -1,0 +1,285 @@
+using Pocc.Core.Addressing;
+using Pocc.Core.Hashing;
+using Pocc.Core.Merkle;
+using Pocc.Ledger.Blocks;
+using Pocc.Ledger.Genesis;
+using Pocc.Ledger.Primitives;
+using Pocc.Ledger.State;
+using Pocc.Ledger.Transactions;
+using Pocc.Storage;
+
+namespace Pocc.Ledger.Chain;
+
+/// <summary>
+/// The node's chain: the committed blocks on disk and the state after the last of them in memory.
+/// It executes proposals, verifies and commits finalized blocks (one atomic write each), and answers
+/// queries. All methods are thread-safe; state changes happen under one lock, one block at a time.
+/// </summary>
+public sealed class Blockchain
+{
+    private readonly ChainStore _store;
+    private readonly LedgerState _state;
+    private readonly Lock _lock = new();
+    private BlockHeader? _headHeader;
+    private Commit? _lastCommit;
+
+    private Blockchain(ChainStore store, GenesisDocument genesis, LedgerState state, TransactionVerifier verifier)
+    {
+        _store = store;
+        _state = state;
+        Verifier = verifier;
+        GenesisHash = genesis.Hash;
+        GenesisTimeMs = genesis.GenesisTimeMs;
+        ChainId = genesis.GetChainId();
+        Parameters = genesis.GetParameters();
+        Transition = new StateTransition(ChainId, Parameters);
+        HeadHash = GenesisHash;
+    }
+
+    public ChainId ChainId { get; }
+
+    public ChainParameters Parameters { get; }
+
+    public StateTransition Transition { get; }
+
+    public TransactionVerifier Verifier { get; }
+
+    public Hash32 GenesisHash { get; }
+
+    public ulong GenesisTimeMs { get; }
+
+    public Height Height { get { lock (_lock) { return _headHeader?.Height ?? Height.Genesis; } } }
+
+    public Hash32 HeadHash { get; private set; }
+
+    public BlockHeader? HeadHeader { get { lock (_lock) { return _headHeader; } } }
+
+    public Hash32 StateRoot { get { lock (_lock) { return _state.Root; } } }
+
+    public SupplyLedger Supply { get { lock (_lock) { return _state.Supply; } } }
+
+    /// <summary>Raised after a block is on disk and in the state, outside the chain's lock.</summary>
+    public event Action<CommittedBlock>? BlockCommitted;
+
+    /// <summary>
+    /// Opens the chain in <paramref name="kv"/>: writes the genesis state into an empty store, or loads the stored
+    /// state, rebuilds its tree and checks the root against the last committed header before anything else runs.
+    /// </summary>
+    public static Blockchain Open(IKeyValueStore kv, GenesisDocument genesis, TransactionVerifier? verifier = null)
+    {
+        var store = new ChainStore(kv);
+        var genesisHash = genesis.Hash;
+        var storedGenesis = store.GenesisHash;
+        if (storedGenesis is null)
+        {
+            var state = genesis.BuildState();
+            store.WriteGenesis(genesisHash, state);
+            return new Blockchain(store, genesis, state, verifier ?? new TransactionVerifier());
+        }
+        if (storedGenesis.Value != genesisHash)
+        {
+            throw new StorageException(StorageException.Corrupt, $"the database belongs to genesis {storedGenesis.Value}, not to this genesis file ({genesisHash})");
+        }
+        var loaded = store.LoadState();
+        var chain = new Blockchain(store, genesis, loaded, verifier ?? new TransactionVerifier());
+        var (height, hash) = store.Head ?? throw new StorageException(StorageException.Corrupt, "the database has a genesis but no head");
+        if (height > Height.Genesis)
+        {
+            var header = store.GetHeader(height) ?? throw new StorageException(StorageException.Corrupt, $"head block {height} has no stored header");
+            if (header.Hash != hash || header.StateRoot != loaded.Root)
+            {
+                throw new StorageException(StorageException.Corrupt, $"stored state root {loaded.Root} does not match head block {height}'s {header.StateRoot}");
+            }
+            chain._headHeader = header;
+            chain._lastCommit = store.GetCommit(height);
+            chain.HeadHash = hash;
+        }
+        else if (genesis.BuildState().Root != loaded.Root)
+        {
+            throw new StorageException(StorageException.Corrupt, "stored genesis state does not match the genesis file");
+        }
+        return chain;
+    }
+
+    public Account GetAccount(Address address)
+    {
+        lock (_lock)
+        {
+            return _state.GetAccount(address);
+        }
+    }
+
+    /// <summary>The account, its proof against the head's state root, and the head (null before block 1).</summary>
+    public (Account Account, SparseMerkleProof Proof, Hash32 StateRoot, BlockHeader? Header) GetAccountWithProof(Address address)
+    {
+        lock (_lock)
+        {
+            return (_state.GetAccount(address), _state.ProveAccount(address), _state.Root, _headHeader);
+        }
+    }
+
+    public ValidatorSet GetValidatorSet()
+    {
+        lock (_lock)
+        {
+            return ValidatorSet.FromState(_state);
+        }
+    }
+
+    public int AccountCount { get { lock (_lock) { return _state.AccountCount; } } }
+
+    public BlockHeader? GetHeader(Height height) => _store.GetHeader(height);
+
+    public Block? GetBlock(Height height) => _store.GetBlock(height);
+
+    public Block? GetBlock(Hash32 hash) => _store.GetHeight(hash) is { } height ? _store.GetBlock(height) : null;
+
+    public Commit? GetCommit(Height height) => _store.GetCommit(height);
+
+    public TransactionLocation? FindTransaction(Hash32 txHash) => _store.FindTransaction(txHash);
+
+    /// <summary>Total holdings equal genesis + minted − burned. Checked by tests and reported by the devnet.</summary>
+    public bool SupplyIsConserved()
+    {
+        lock (_lock)
+        {
+            return _state.SumOfHoldings() == _state.Supply.Total;
+        }
+    }
+
+    /// <summary>
+    /// Builds the next block from <paramref name="candidates"/> (in order): each is executed and kept, or left out
+    /// with its reason. Nothing is committed; the result goes to consensus and back to <see cref="Commit(ProposedBlock, Commit)"/>.
+    /// </summary>
+    public ProposedBlock Propose(IReadOnlyList<SignedTransaction> candidates, Address proposer, ulong timestampMs)
+    {
+        var signatureOk = Verifier.VerifyAll(candidates);
+        lock (_lock)
+        {
+            var height = (_headHeader?.Height ?? Height.Genesis).Next;
+            var changes = _state.BeginChanges();
+            Transition.BeginBlock(changes, height);
+            var included = new List<SignedTransaction>(Math.Min(candidates.Count, Parameters.MaxBlockTransactions));
+            var rejected = new List<RejectedTransaction>();
+            var fees = Amount.Zero;
+            long bytes = 1024;
+            for (int i = 0; i < candidates.Count; i++)
+            {
+                var tx = candidates[i];
+                if (included.Count >= Parameters.MaxBlockTransactions || bytes + tx.EncodedSize + 4 > Parameters.MaxBlockBytes)
+                {
+                    break;
+                }
+                if (!signatureOk[i])
+                {
+                    rejected.Add(new RejectedTransaction(tx, LedgerErrors.BadSignature, "signature does not verify"));
+                    continue;
+                }
+                try
+                {
+                    fees += Transition.Apply(changes, tx, height);
+                    included.Add(tx);
+                    bytes += tx.EncodedSize + 4;
+                }
+                catch (LedgerException e)
+                {
+                    rejected.Add(new RejectedTransaction(tx, e.Code, e.Message));
+                }
+            }
+            Transition.EndBlock(changes, proposer, fees);
+            var header = new BlockHeader(
+                ChainId,
+                height,
+                Math.Max(timestampMs, _headHeader?.TimestampMs ?? GenesisTimeMs),
+                HeadHash,
+                _lastCommit?.Hash ?? Hash32.Zero,
+                Block.ComputeTransactionsRoot(included),
+                (uint)included.Count,
+                _state.PreviewRoot(changes),
+                proposer);
+            var block = new Block(header, included);
+            return new ProposedBlock(block, block.Encode(), changes, HeadHash, rejected);
+        }
+    }
+
+    /// <summary>Commits a block this node proposed, once <paramref name="commit"/> finalizes it.</summary>
+    public CommittedBlock Commit(ProposedBlock proposed, Commit commit)
+    {
+        CommittedBlock committed;
+        lock (_lock)
+        {
+            if (proposed.ParentHash != HeadHash)
+            {
+                throw new LedgerException(LedgerErrors.BlockWrongParent, "the proposal was built on a block that is no longer the head");
+            }
+            ValidatorSet.FromState(_state).VerifyCommit(ChainId, proposed.Block.Header.Height, proposed.Block.Hash, commit);
+            committed = CommitLocked(proposed.Block, proposed.Encoded, commit, proposed.Changes);
+        }
+        BlockCommitted?.Invoke(committed);
+        return committed;
+    }
+
+    /// <summary>
+    /// Verifies and commits a block made elsewhere (block sync, replay): header links, signatures of every
+    /// transaction, every transaction valid, the state root it claims, and its commit. Any failure changes nothing.
+    /// </summary>
+    public CommittedBlock Apply(Block block, Commit commit)
+    {
+        var signatureOk = Verifier.VerifyAll(block.Transactions);
+        CommittedBlock committed;
+        lock (_lock)
+        {
+            var header = block.Header;
+            var expectedHeight = (_headHeader?.Height ?? Height.Genesis).Next;
+            Require(header.ChainId == ChainId, LedgerErrors.BlockInvalid, $"block is for chain '{header.ChainId}'");
+            Require(header.Height == expectedHeight, LedgerErrors.BlockWrongHeight, $"block height {header.Height}, expected {expectedHeight}");
+            Require(header.PreviousHash == HeadHash, LedgerErrors.BlockWrongParent, $"block's parent {header.PreviousHash} is not the head {HeadHash}");
+            Require(header.LastCommitHash == (_lastCommit?.Hash ?? Hash32.Zero), LedgerErrors.BlockInvalid, "block's last-commit hash does not match");
+            Require(header.TimestampMs >= (_headHeader?.TimestampMs ?? GenesisTimeMs), LedgerErrors.BlockInvalid, "block's timestamp is before its parent's");
+            Require(header.TransactionCount == block.Transactions.Count, LedgerErrors.BlockInvalid, "block's transaction count does not match its header");
+            Require(block.Transactions.Count <= Parameters.MaxBlockTransactions, LedgerErrors.BlockInvalid, "block has too many transactions");
+            Require(Block.ComputeTransactionsRoot(block.Transactions) == header.TransactionsRoot, LedgerErrors.BlockInvalid, "block's transactions root does not match");
+            var validators = ValidatorSet.FromState(_state);
+            Require(validators.Contains(header.Proposer), LedgerErrors.BlockInvalid, $"proposer {header.Proposer} is not a validator");
+            var encoded = block.Encode();
+            Require(encoded.Length <= Parameters.MaxBlockBytes, LedgerErrors.BlockInvalid, "block exceeds the size limit");
+            for (int i = 0; i < signatureOk.Length; i++)
+            {
+                Require(signatureOk[i], LedgerErrors.BadSignature, $"transaction {i} ({block.Transactions[i].Hash}) has a bad signature");
+            }
+            validators.VerifyCommit(ChainId, header.Height, block.Hash, commit);
+
+            var changes = _state.BeginChanges();
+            Transition.BeginBlock(changes, header.Height);
+            var fees = Amount.Zero;
+            foreach (var tx in block.Transactions)
+            {
+                fees += Transition.Apply(changes, tx, header.Height);
+            }
+            Transition.EndBlock(changes, header.Proposer, fees);
+            var root = _state.PreviewRoot(changes);
+            Require(root == header.StateRoot, LedgerErrors.BlockWrongStateRoot, $"executing the block gives state root {root}, the header claims {header.StateRoot}");
+            committed = CommitLocked(block, encoded, commit, changes);
+        }
+        BlockCommitted?.Invoke(committed);
+        return committed;
+    }
+
+    private CommittedBlock CommitLocked(Block block, byte[] encoded, Commit commit, StateOverlay changes)
+    {
+        _store.WriteBlock(block, encoded, commit, changes);
+        _state.Apply(changes);
+        _headHeader = block.Header;
+        _lastCommit = commit;
+        HeadHash = block.Hash;
+        return new CommittedBlock(block, commit, encoded.Length);
+    }
+
+    private static void Require(bool condition, string code, string message)
+    {
+        if (!condition)
+        {
+            throw new LedgerException(code, message);
+        }
+    }
+}

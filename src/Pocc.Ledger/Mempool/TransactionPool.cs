@@ -1,0 +1,270 @@
+using Pocc.Core.Addressing;
+using Pocc.Core.Hashing;
+using Pocc.Ledger.Chain;
+using Pocc.Ledger.Primitives;
+using Pocc.Ledger.Transactions;
+
+namespace Pocc.Ledger.Mempool;
+
+/// <summary>
+/// Pending transactions: per sender ordered by nonce, across senders by fee. Every entry passed the
+/// stateless checks, its signature and the sender's nonce and balance at admission. Bounded in count and bytes;
+/// when full, the lowest-fee transactions (and the later nonces of their sender, which could no longer run) make room.
+/// </summary>
+public sealed class TransactionPool
+{
+    private sealed record Entry(SignedTransaction Tx, long AdmittedTimestamp, ulong AdmittedHeight, long Sequence);
+
+    private readonly Blockchain _chain;
+    private readonly MempoolOptions _options;
+    private readonly TimeProvider _time;
+    private readonly Lock _lock = new();
+    private readonly Dictionary<Address, SortedList<ulong, Entry>> _bySender = [];
+    private readonly Dictionary<Hash32, Entry> _byHash = [];
+    // Eviction order: lowest fee first, newest first among equal fees.
+    private readonly SortedSet<Entry> _byFee = new(Comparer<Entry>.Create(static (a, b) =>
+    {
+        int c = a.Tx.Transaction.Fee.CompareTo(b.Tx.Transaction.Fee);
+        return c != 0 ? c : b.Sequence.CompareTo(a.Sequence);
+    }));
+    private long _bytes;
+    private long _sequence;
+
+    public TransactionPool(Blockchain chain, MempoolOptions options, TimeProvider time)
+    {
+        _chain = chain;
+        _options = options;
+        _time = time;
+    }
+
+    public int Count { get { lock (_lock) { return _byHash.Count; } } }
+
+    public long Bytes { get { lock (_lock) { return _bytes; } } }
+
+    public bool Contains(Hash32 txHash) { lock (_lock) { return _byHash.ContainsKey(txHash); } }
+
+    /// <summary>Admits one transaction or throws <see cref="LedgerException"/> saying why not; a refusal changes nothing.</summary>
+    public void Add(SignedTransaction tx)
+    {
+        _chain.Transition.CheckStateless(tx);
+        if (!_chain.Verifier.Verify(tx))
+        {
+            throw new LedgerException(LedgerErrors.BadSignature, "signature does not verify for the sender's public key");
+        }
+        AddVerified(tx);
+    }
+
+    /// <summary>Admits many transactions, verifying their signatures on every core; returns null for each admitted one, else its error.</summary>
+    public LedgerException?[] AddBatch(IReadOnlyList<SignedTransaction> transactions)
+    {
+        var errors = new LedgerException?[transactions.Count];
+        var signatureOk = _chain.Verifier.VerifyAll(transactions);
+        for (int i = 0; i < transactions.Count; i++)
+        {
+            try
+            {
+                _chain.Transition.CheckStateless(transactions[i]);
+                if (!signatureOk[i])
+                {
+                    throw new LedgerException(LedgerErrors.BadSignature, "signature does not verify for the sender's public key");
+                }
+                AddVerified(transactions[i]);
+            }
+            catch (LedgerException e)
+            {
+                errors[i] = e;
+            }
+        }
+        return errors;
+    }
+
+    private void AddVerified(SignedTransaction signed)
+    {
+        var tx = signed.Transaction;
+        var sender = tx.SenderAddress;
+        var account = _chain.GetAccount(sender);
+        if (tx.Nonce < account.Nonce)
+        {
+            throw new LedgerException(LedgerErrors.NonceTooLow, $"nonce {tx.Nonce} already used; the account's next nonce is {account.Nonce}");
+        }
+        if (tx.Nonce >= account.Nonce + (ulong)_options.MaxPerSender)
+        {
+            throw new LedgerException(LedgerErrors.NonceGap, $"nonce {tx.Nonce} is more than {_options.MaxPerSender} ahead of the account's next nonce {account.Nonce}");
+        }
+        var spend = tx.Fee + tx.Payload switch { Transfer t => t.Amount, Bond b => b.Amount, _ => Amount.Zero };
+        if (account.Balance < spend)
+        {
+            throw new LedgerException(LedgerErrors.InsufficientFunds, $"balance {account.Balance} is less than the {spend} this transaction spends (fee included)");
+        }
+
+        lock (_lock)
+        {
+            if (_byHash.ContainsKey(signed.Hash))
+            {
+                throw new LedgerException(LedgerErrors.Duplicate, $"transaction {signed.Hash} is already pending");
+            }
+            if (!_bySender.TryGetValue(sender, out var queue))
+            {
+                queue = [];
+            }
+            if (queue.TryGetValue(tx.Nonce, out var existing))
+            {
+                var old = existing.Tx.Transaction.Fee.Value;
+                if ((UInt128)tx.Fee.Value * 100 < (UInt128)old * (100 + _options.ReplacementFeeBumpPercent))
+                {
+                    throw new LedgerException(LedgerErrors.FeeTooLowToReplace, $"a transaction with nonce {tx.Nonce} is pending with fee {old}; a replacement must pay at least {_options.ReplacementFeeBumpPercent}% more");
+                }
+            }
+            else if (queue.Count >= _options.MaxPerSender)
+            {
+                throw new LedgerException(LedgerErrors.SenderQueueFull, $"sender already has {queue.Count} pending transactions");
+            }
+            MakeRoom(signed);
+            if (existing is not null)
+            {
+                RemoveLocked(existing);
+            }
+            var entry = new Entry(signed, _time.GetTimestamp(), _chain.Height.Value, ++_sequence);
+            queue[tx.Nonce] = entry;
+            _bySender[sender] = queue;
+            _byHash[signed.Hash] = entry;
+            _byFee.Add(entry);
+            _bytes += signed.EncodedSize;
+        }
+    }
+
+    private void MakeRoom(SignedTransaction incoming)
+    {
+        while (_byHash.Count >= _options.MaxTransactions || _bytes + incoming.EncodedSize > _options.MaxBytes)
+        {
+            var cheapest = _byFee.Min!;
+            if (cheapest.Tx.Transaction.Fee >= incoming.Transaction.Fee)
+            {
+                throw new LedgerException(LedgerErrors.MempoolFull, $"the mempool is full and every pending transaction pays at least fee {cheapest.Tx.Transaction.Fee}");
+            }
+            // Later nonces of the evicted sender could never run without it, so they go too.
+            var queue = _bySender[cheapest.Tx.Transaction.SenderAddress];
+            for (int i = queue.Count - 1; i >= 0 && queue.Keys[i] >= cheapest.Tx.Transaction.Nonce; i--)
+            {
+                RemoveLocked(queue.Values[i]);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Up to <paramref name="maxCount"/> transactions for the next block: each sender's run of consecutive nonces from its
+    /// account's next nonce, interleaved across senders by fee (highest first).
+    /// </summary>
+    public IReadOnlyList<SignedTransaction> Reap(int maxCount)
+    {
+        lock (_lock)
+        {
+            var result = new List<SignedTransaction>(Math.Min(maxCount, _byHash.Count));
+            var ready = new PriorityQueue<(SortedList<ulong, Entry> Queue, int Index), (ulong NegFee, long Sequence)>();
+            foreach (var (sender, queue) in _bySender)
+            {
+                ulong next = _chain.GetAccount(sender).Nonce;
+                int index = queue.IndexOfKey(next);
+                if (index >= 0)
+                {
+                    var head = queue.Values[index];
+                    ready.Enqueue((queue, index), (ulong.MaxValue - head.Tx.Transaction.Fee.Value, head.Sequence));
+                }
+            }
+            while (result.Count < maxCount && ready.TryDequeue(out var item, out _))
+            {
+                var (queue, index) = item;
+                var entry = queue.Values[index];
+                result.Add(entry.Tx);
+                if (index + 1 < queue.Count && queue.Keys[index + 1] == entry.Tx.Transaction.Nonce + 1)
+                {
+                    var next = queue.Values[index + 1];
+                    ready.Enqueue((queue, index + 1), (ulong.MaxValue - next.Tx.Transaction.Fee.Value, next.Sequence));
+                }
+            }
+            return result;
+        }
+    }
+
+    /// <summary>
+    /// After a block commits: drops what it included, what its senders can no longer use (spent nonces), what a
+    /// proposal refused, and what outlived its time to live. Returns the seconds each included pooled transaction waited.
+    /// </summary>
+    public IReadOnlyList<double> OnBlockCommitted(CommittedBlock committed, IReadOnlyList<RejectedTransaction> rejected)
+    {
+        var waited = new List<double>(committed.Block.Transactions.Count);
+        long now = _time.GetTimestamp();
+        lock (_lock)
+        {
+            var senders = new HashSet<Address>();
+            foreach (var tx in committed.Block.Transactions)
+            {
+                if (_byHash.TryGetValue(tx.Hash, out var entry))
+                {
+                    waited.Add(_time.GetElapsedTime(entry.AdmittedTimestamp, now).TotalSeconds);
+                    RemoveLocked(entry);
+                }
+                senders.Add(tx.Transaction.SenderAddress);
+            }
+            foreach (var reject in rejected)
+            {
+                if (_byHash.TryGetValue(reject.Transaction.Hash, out var entry))
+                {
+                    RemoveLocked(entry);
+                }
+            }
+            foreach (var sender in senders)
+            {
+                if (_bySender.TryGetValue(sender, out var queue))
+                {
+                    ulong next = _chain.GetAccount(sender).Nonce;
+                    while (queue.Count > 0 && queue.Keys[0] < next)
+                    {
+                        RemoveLocked(queue.Values[0]);
+                    }
+                }
+            }
+            ulong height = committed.Block.Header.Height.Value;
+            if (height % 64 == 0)
+            {
+                ExpireLocked(height);
+            }
+        }
+        return waited;
+    }
+
+    private void ExpireLocked(ulong height)
+    {
+        var expired = new List<Entry>();
+        foreach (var entry in _byHash.Values)
+        {
+            if (height - entry.AdmittedHeight > _options.TimeToLiveBlocks)
+            {
+                expired.Add(entry);
+            }
+        }
+        foreach (var entry in expired)
+        {
+            RemoveLocked(entry);
+        }
+    }
+
+    private void RemoveLocked(Entry entry)
+    {
+        if (!_byHash.Remove(entry.Tx.Hash))
+        {
+            return;
+        }
+        var sender = entry.Tx.Transaction.SenderAddress;
+        if (_bySender.TryGetValue(sender, out var queue))
+        {
+            queue.Remove(entry.Tx.Transaction.Nonce);
+            if (queue.Count == 0)
+            {
+                _bySender.Remove(sender);
+            }
+        }
+        _byFee.Remove(entry);
+        _bytes -= entry.Tx.EncodedSize;
+    }
+}

@@ -1,0 +1,61 @@
+using Pocc.Core.Encoding;
+using Pocc.Ledger.Primitives;
+
+namespace Pocc.Ledger.State;
+
+/// <summary>The chain's economic and size rules, fixed at genesis and committed to by the genesis hash.</summary>
+public sealed record ChainParameters
+{
+    public const byte Version = 1;
+    private const ulong BasisPointsPerWhole = 10_000;
+
+    /// <summary>Newly minted tokens paid to the proposer of every block.</summary>
+    public Amount BlockReward { get; init; } = new(1_000_000);
+
+    /// <summary>The share of every fee that is burned, in basis points (1/10,000); the rest goes to the proposer.</summary>
+    public ulong FeeBurnBasisPoints { get; init; } = 5_000;
+
+    /// <summary>The lowest fee a transaction may pay.</summary>
+    public Amount MinimumFee { get; init; } = new(1);
+
+    /// <summary>Blocks between an unbond and the stake returning to the balance.</summary>
+    public ulong UnbondingPeriodBlocks { get; init; } = 100;
+
+    public int MaxBlockTransactions { get; init; } = 20_000;
+
+    public int MaxBlockBytes { get; init; } = 8 * 1024 * 1024;
+
+    public Amount FeeBurn(Amount fees) => fees.MulDiv(FeeBurnBasisPoints, BasisPointsPerWhole);
+
+    /// <summary>Rules that make a chain unusable are refused when the genesis is loaded, not discovered later.</summary>
+    public void Validate()
+    {
+        if (FeeBurnBasisPoints > BasisPointsPerWhole)
+        {
+            throw new FormatException($"fee_burn_basis_points must be at most {BasisPointsPerWhole}");
+        }
+        if (MaxBlockTransactions is < 1 or > 100_000)
+        {
+            throw new FormatException("max_block_transactions must be between 1 and 100000");
+        }
+        if (MaxBlockBytes is < 4096 or > 64 * 1024 * 1024)
+        {
+            throw new FormatException("max_block_bytes must be between 4 KiB and 64 MiB");
+        }
+        if (UnbondingPeriodBlocks == 0)
+        {
+            throw new FormatException("unbonding_period_blocks must be at least 1");
+        }
+    }
+
+    public void Write(ref CanonicalWriter writer)
+    {
+        writer.WriteU8(Version);
+        writer.WriteU64(BlockReward.Value);
+        writer.WriteU64(FeeBurnBasisPoints);
+        writer.WriteU64(MinimumFee.Value);
+        writer.WriteU64(UnbondingPeriodBlocks);
+        writer.WriteU32((uint)MaxBlockTransactions);
+        writer.WriteU32((uint)MaxBlockBytes);
+    }
+}

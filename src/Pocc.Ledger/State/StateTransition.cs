@@ -1,0 +1,156 @@
+using System.Collections.Immutable;
+using Pocc.Core.Addressing;
+using Pocc.Ledger.Primitives;
+using Pocc.Ledger.Transactions;
+
+namespace Pocc.Ledger.State;
+
+/// <summary>
+/// The rules of the state machine, in integer arithmetic, with no clock and no randomness.
+/// Every transaction is fully checked before its first write, so a refused transaction changes nothing.
+/// Signatures are checked by the caller (in parallel, before any of this runs).
+/// </summary>
+public sealed class StateTransition
+{
+    public StateTransition(ChainId chainId, ChainParameters parameters)
+    {
+        ChainId = chainId;
+        Parameters = parameters;
+    }
+
+    public ChainId ChainId { get; }
+
+    public ChainParameters Parameters { get; }
+
+    /// <summary>Checks that need no state: chain id, fee floor, amounts. Throws <see cref="LedgerException"/>.</summary>
+    public void CheckStateless(SignedTransaction signed)
+    {
+        var tx = signed.Transaction;
+        if (tx.ChainId != ChainId)
+        {
+            throw new LedgerException(LedgerErrors.WrongChainId, $"transaction is for chain '{tx.ChainId}', this is '{ChainId}'");
+        }
+        if (tx.Fee < Parameters.MinimumFee)
+        {
+            throw new LedgerException(LedgerErrors.FeeTooLow, $"fee {tx.Fee} is below the minimum of {Parameters.MinimumFee}");
+        }
+        switch (tx.Payload)
+        {
+            case Transfer transfer:
+                RequirePositive(transfer.Amount);
+                if (transfer.To == tx.SenderAddress)
+                {
+                    throw new LedgerException(LedgerErrors.SelfTransfer, "a transfer to the sender itself is refused");
+                }
+                break;
+            case Bond bond:
+                RequirePositive(bond.Amount);
+                break;
+            case Unbond unbond:
+                RequirePositive(unbond.Amount);
+                break;
+            default:
+                throw new LedgerException(LedgerErrors.Invalid, $"unsupported transaction kind {tx.Payload.Kind}");
+        }
+    }
+
+    /// <summary>Applies one transaction at <paramref name="height"/>, returning the fee it paid; throws and changes nothing if it is invalid.</summary>
+    public Amount Apply(StateOverlay state, SignedTransaction signed, Height height)
+    {
+        CheckStateless(signed);
+        var tx = signed.Transaction;
+        var sender = tx.SenderAddress;
+        var account = state.GetAccount(sender);
+        if (tx.Nonce != account.Nonce)
+        {
+            throw tx.Nonce < account.Nonce
+                ? new LedgerException(LedgerErrors.NonceTooLow, $"nonce {tx.Nonce} already used; the account's next nonce is {account.Nonce}")
+                : new LedgerException(LedgerErrors.NonceGap, $"nonce {tx.Nonce} is ahead of the account's next nonce {account.Nonce}");
+        }
+        var spend = tx.Fee + tx.Payload switch
+        {
+            Transfer t => t.Amount,
+            Bond b => b.Amount,
+            _ => Amount.Zero,
+        };
+        if (account.Balance < spend)
+        {
+            throw new LedgerException(LedgerErrors.InsufficientFunds, $"balance {account.Balance} is less than the {spend} this transaction spends (fee included)");
+        }
+        var paid = account with { Balance = account.Balance - spend, Nonce = account.Nonce + 1 };
+
+        switch (tx.Payload)
+        {
+            case Transfer transfer:
+                state.SetAccount(sender, paid);
+                var recipient = state.GetAccount(transfer.To);
+                state.SetAccount(transfer.To, recipient with { Balance = recipient.Balance + transfer.Amount });
+                break;
+            case Bond bond:
+                state.SetAccount(sender, paid with { Bonded = paid.Bonded + bond.Amount });
+                break;
+            case Unbond unbond:
+                if (paid.Bonded < unbond.Amount)
+                {
+                    throw new LedgerException(LedgerErrors.InsufficientStake, $"bonded stake {paid.Bonded} is less than the {unbond.Amount} to unbond");
+                }
+                if (paid.Unbonding.Length >= Account.MaxUnbondingEntries)
+                {
+                    throw new LedgerException(LedgerErrors.TooManyUnbondings, $"at most {Account.MaxUnbondingEntries} unbondings may be pending at once");
+                }
+                var release = new Height(height.Value + Parameters.UnbondingPeriodBlocks);
+                state.SetAccount(sender, paid with
+                {
+                    Bonded = paid.Bonded - unbond.Amount,
+                    // Appending keeps the queue sorted: release heights only grow.
+                    Unbonding = paid.Unbonding.Add(new UnbondingEntry(unbond.Amount, release)),
+                });
+                break;
+        }
+        return tx.Fee;
+    }
+
+    /// <summary>Before the block's transactions: stake whose unbonding period has ended returns to the balance.</summary>
+    public void BeginBlock(StateOverlay state, Height height)
+    {
+        foreach (var address in state.UnbondingDueAt(height))
+        {
+            var account = state.GetAccount(address);
+            var released = Amount.Zero;
+            var remaining = ImmutableArray.CreateBuilder<UnbondingEntry>();
+            foreach (var entry in account.Unbonding)
+            {
+                if (entry.ReleaseHeight <= height)
+                {
+                    released += entry.Amount;
+                }
+                else
+                {
+                    remaining.Add(entry);
+                }
+            }
+            state.SetAccount(address, account with { Balance = account.Balance + released, Unbonding = remaining.ToImmutable() });
+        }
+    }
+
+    /// <summary>After the transactions: burn the fees' burn share, pay the rest and the block reward to the proposer.</summary>
+    public void EndBlock(StateOverlay state, Address proposer, Amount fees)
+    {
+        var burned = Parameters.FeeBurn(fees);
+        var proposerAccount = state.GetAccount(proposer);
+        state.SetAccount(proposer, proposerAccount with { Balance = proposerAccount.Balance + (fees - burned) + Parameters.BlockReward });
+        state.Supply = state.Supply with
+        {
+            Minted = state.Supply.Minted + Parameters.BlockReward,
+            Burned = state.Supply.Burned + burned,
+        };
+    }
+
+    private static void RequirePositive(Amount amount)
+    {
+        if (amount == Amount.Zero)
+        {
+            throw new LedgerException(LedgerErrors.ZeroAmount, "amount must be positive");
+        }
+    }
+}

@@ -1,0 +1,77 @@
+using Pocc.Core.Addressing;
+using Pocc.Core.Crypto;
+using Pocc.Ledger.Blocks;
+using Pocc.Ledger.Primitives;
+
+namespace Pocc.Ledger.State;
+
+/// <summary>One validator with its voting power (its bonded stake).</summary>
+public sealed record ValidatorPower(Address Address, PublicKey PublicKey, ulong Power);
+
+/// <summary>The validators allowed to sign at a height: not jailed, with bonded stake; sorted by address.</summary>
+public sealed class ValidatorSet
+{
+    private readonly Dictionary<Address, ValidatorPower> _byAddress;
+
+    public ValidatorSet(IReadOnlyList<ValidatorPower> members)
+    {
+        Members = members;
+        _byAddress = members.ToDictionary(m => m.Address);
+        foreach (var member in members)
+        {
+            TotalPower = checked(TotalPower + member.Power);
+        }
+    }
+
+    public IReadOnlyList<ValidatorPower> Members { get; }
+
+    public ulong TotalPower { get; }
+
+    public int Count => Members.Count;
+
+    public bool Contains(Address address) => _byAddress.ContainsKey(address);
+
+    public static ValidatorSet FromState(LedgerState state)
+    {
+        var members = new List<ValidatorPower>();
+        foreach (var (address, validator) in state.Validators)
+        {
+            var bonded = state.GetAccount(address).Bonded;
+            if (!validator.Jailed && bonded > Amount.Zero)
+            {
+                members.Add(new ValidatorPower(address, validator.PublicKey, bonded.Value));
+            }
+        }
+        return new ValidatorSet(members);
+    }
+
+    /// <summary>
+    /// Checks that <paramref name="commit"/> finalizes <paramref name="blockHash"/> at <paramref name="height"/>:
+    /// every signature is from a member and valid, and the signers hold more than two thirds of the power.
+    /// </summary>
+    public void VerifyCommit(ChainId chainId, Height height, Core.Hashing.Hash32 blockHash, Commit commit)
+    {
+        if (commit.Height != height || commit.BlockHash != blockHash)
+        {
+            throw new LedgerException(LedgerErrors.BlockBadCommit, $"commit is for height {commit.Height} block {commit.BlockHash}, expected height {height} block {blockHash}");
+        }
+        var message = Commit.SigningBytes(chainId, height, commit.Round, commit.BlockHash);
+        UInt128 signedPower = 0;
+        foreach (var signature in commit.Signatures)
+        {
+            if (!_byAddress.TryGetValue(signature.Validator, out var member))
+            {
+                throw new LedgerException(LedgerErrors.BlockBadCommit, $"commit is signed by {signature.Validator}, which is not in the validator set");
+            }
+            if (!Ed25519.Verify(member.PublicKey, message, signature.Signature))
+            {
+                throw new LedgerException(LedgerErrors.BlockBadCommit, $"commit signature of {signature.Validator} is invalid");
+            }
+            signedPower += member.Power;
+        }
+        if (signedPower * 3 <= (UInt128)TotalPower * 2)
+        {
+            throw new LedgerException(LedgerErrors.BlockBadCommit, $"commit carries {signedPower} of {TotalPower} voting power; more than two thirds is needed");
+        }
+    }
+}
