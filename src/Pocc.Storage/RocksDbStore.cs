@@ -19,14 +19,11 @@ public sealed class RocksDbStore : IKeyValueStore
     private int _users;
     private int _closing;
 
-    private RocksDbStore(RocksDb db, string directory)
+    private RocksDbStore(RocksDb db)
     {
         _db = db;
-        Directory = directory;
         _families = Array.ConvertAll(AllColumns, column => db.GetColumnFamily(FamilyName(column)));
     }
-
-    public string Directory { get; }
 
     /// <summary>Opens the database in <paramref name="directory"/>, creating the directory and any missing column families.</summary>
     /// <exception cref="StorageException">
@@ -37,11 +34,13 @@ public sealed class RocksDbStore : IKeyValueStore
     {
         ArgumentException.ThrowIfNullOrEmpty(directory);
         options ??= RocksDbStoreOptions.Default;
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.BlockCacheBytes);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.WriteBufferBytes);
         var path = Path.GetFullPath(directory);
         try
         {
-            System.IO.Directory.CreateDirectory(path);
-            return new RocksDbStore(RocksDb.Open(DatabaseOptions(options), path, ColumnFamilyOptions(options)), path);
+            Directory.CreateDirectory(path);
+            return new RocksDbStore(RocksDb.Open(DatabaseOptions(options), path, ColumnFamilyOptions(options)));
         }
         catch (RocksDbSharpException e)
         {
@@ -128,6 +127,10 @@ public sealed class RocksDbStore : IKeyValueStore
     public IEnumerable<KeyValuePair<byte[], byte[]>> IterateFrom(Column column, ReadOnlySpan<byte> startKey) =>
         Scan(column, startKey.ToArray(), stopAtPrefixEnd: false);
 
+    /// <summary>
+    /// Closes the database once the operations and enumerations in flight have finished; an enumeration that is
+    /// never disposed, or one on the calling thread, would make this wait forever.
+    /// </summary>
     public void Dispose()
     {
         if (Interlocked.Exchange(ref _closing, 1) != 0)
@@ -270,8 +273,8 @@ public sealed class RocksDbStore : IKeyValueStore
         var code = message switch
         {
             _ when message.StartsWith("Corruption", StringComparison.Ordinal) => StorageException.Corrupt,
-            _ when message.Contains("/LOCK", StringComparison.Ordinal)
-                || message.Contains("\\LOCK", StringComparison.Ordinal)
+            // Another process holds the lock file, or another store in this process does.
+            _ when message.Contains("While lock file", StringComparison.Ordinal)
                 || message.Contains("lock hold by current process", StringComparison.Ordinal) => StorageException.Locked,
             _ => fallbackCode,
         };

@@ -51,7 +51,9 @@ internal sealed class CrashWriterProcess : IDisposable
     {
         if (!_process.HasExited)
         {
+            // Wait for the exit so the test's temp directory is not deleted under a process still writing to it.
             _process.Kill();
+            _process.WaitForExit();
         }
 
         _process.Dispose();

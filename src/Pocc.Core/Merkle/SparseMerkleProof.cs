@@ -1,3 +1,4 @@
+using Pocc.Core.Encoding;
 using Pocc.Core.Hashing;
 
 namespace Pocc.Core.Merkle;
@@ -9,8 +10,12 @@ namespace Pocc.Core.Merkle;
 /// the subtree there is empty. The proof shows inclusion when that entry is the key itself, and non-inclusion when the
 /// path ends empty or at an entry with a different key (which is then the only key under the shared prefix).
 /// </summary>
-public sealed record SparseMerkleProof(IReadOnlyList<Hash32> Siblings, KeyValuePair<Hash32, Hash32>? Leaf)
+public sealed record SparseMerkleProof(IReadOnlyList<Hash32> Siblings, KeyValuePair<Hash32, Hash32>? Leaf) : ICanonical<SparseMerkleProof>
 {
+    public const byte Version = 1;
+
+    public const int MaxEncodedSize = 1 + 4 + SparseMerkleTree.KeyBits * Hash32.Size + 1 + 2 * Hash32.Size;
+
     /// <summary>True if the tree with <paramref name="root"/> maps <paramref name="key"/> to <paramref name="valueHash"/>.</summary>
     public bool VerifyInclusion(Hash32 root, Hash32 key, Hash32 valueHash)
     {
@@ -39,6 +44,34 @@ public sealed record SparseMerkleProof(IReadOnlyList<Hash32> Siblings, KeyValueP
             end = SparseMerkleHashing.Leaf(other.Key, other.Value);
         }
         return RootFrom(key, end) == root;
+    }
+
+    public void Write(ref CanonicalWriter writer)
+    {
+        writer.WriteU8(Version);
+        writer.WriteLength(Siblings.Count);
+        foreach (var sibling in Siblings)
+        {
+            writer.WriteHash(sibling);
+        }
+        writer.WriteBool(Leaf is not null);
+        if (Leaf is { } leaf)
+        {
+            writer.WriteHash(leaf.Key);
+            writer.WriteHash(leaf.Value);
+        }
+    }
+
+    public static SparseMerkleProof Read(ref CanonicalReader reader)
+    {
+        reader.ReadVersion(Version, "sparse merkle proof");
+        var siblings = new Hash32[reader.ReadLength(SparseMerkleTree.KeyBits)];
+        for (int i = 0; i < siblings.Length; i++)
+        {
+            siblings[i] = reader.ReadHash();
+        }
+        KeyValuePair<Hash32, Hash32>? leaf = reader.ReadBool() ? new(reader.ReadHash(), reader.ReadHash()) : null;
+        return new SparseMerkleProof(siblings, leaf);
     }
 
     private Hash32 RootFrom(Hash32 key, Hash32 node)

@@ -19,18 +19,18 @@ public sealed class SparseMerkleTree
     public const int KeyBits = 256;
 
     // Subtrees are referenced by an int: 0 is the empty subtree, n > 0 is _branches[n], n < 0 is _leaves[~n].
-    // Arrays of structs instead of node objects keep a million-entry state invisible to the garbage collector.
+    // Paged arrays of structs instead of node objects keep a million-entry state invisible to the garbage collector.
     private const int Empty = 0;
 
-    private Branch[] _branches = new Branch[16];
-    private int _branchesUsed = 1; // slot 0 stays unused so that 0 can mean empty
-    private readonly Stack<int> _freeBranches = new();
-
-    private Leaf[] _leaves = new Leaf[16];
-    private int _leavesUsed;
-    private readonly Stack<int> _freeLeaves = new();
-
+    private readonly Arena<Branch> _branches = new();
+    private readonly Arena<Leaf> _leaves = new();
     private int _root = Empty;
+
+    public SparseMerkleTree()
+    {
+        // Slot 0 is never handed out, so that 0 can mean empty.
+        _branches.Allocate();
+    }
 
     /// <summary>The number of keys present.</summary>
     public int Count { get; private set; }
@@ -59,9 +59,6 @@ public sealed class SparseMerkleTree
         }
 
         var tree = new SparseMerkleTree();
-        // A random-key tree of n leaves has about 1.44 n branches; reserving avoids regrowing large arrays.
-        tree._leaves = new Leaf[Math.Max(16, sorted.Length)];
-        tree._branches = new Branch[Math.Max(16, sorted.Length + sorted.Length / 2 + 1)];
         tree._root = tree.Update(Empty, 0, sorted);
         return tree;
     }
@@ -263,14 +260,7 @@ public sealed class SparseMerkleTree
 
     private int NewLeaf(Hash32 key, Hash32 valueHash)
     {
-        if (!_freeLeaves.TryPop(out int index))
-        {
-            index = _leavesUsed++;
-            if (index == _leaves.Length)
-            {
-                Array.Resize(ref _leaves, _leaves.Length * 2);
-            }
-        }
+        int index = _leaves.Allocate();
         _leaves[index] = new Leaf { Key = key, ValueHash = valueHash, Hash = SparseMerkleHashing.Leaf(key, valueHash) };
         Count++;
         return ~index;
@@ -278,24 +268,13 @@ public sealed class SparseMerkleTree
 
     private void FreeLeaf(int index)
     {
-        _freeLeaves.Push(index);
+        _leaves.Free(index);
         Count--;
     }
 
-    private int NewBranch()
-    {
-        if (!_freeBranches.TryPop(out int index))
-        {
-            index = _branchesUsed++;
-            if (index == _branches.Length)
-            {
-                Array.Resize(ref _branches, _branches.Length * 2);
-            }
-        }
-        return index;
-    }
+    private int NewBranch() => _branches.Allocate();
 
-    private void FreeBranch(int index) => _freeBranches.Push(index);
+    private void FreeBranch(int index) => _branches.Free(index);
 
     private struct Branch
     {
@@ -309,6 +288,40 @@ public sealed class SparseMerkleTree
         public Hash32 Key;
         public Hash32 ValueHash;
         public Hash32 Hash;
+    }
+
+    // A growable store of structs addressed by index, reusing freed slots. Growing adds a fixed-size page and never
+    // moves what is stored, so a million-entry state grows without a copy spike and refs stay valid across Allocate.
+    private sealed class Arena<T> where T : struct
+    {
+        private const int PageBits = 12;
+        private const int PageSize = 1 << PageBits;
+
+        private T[][] _pages = [];
+        private int _pageCount;
+        private int _used;
+        private readonly Stack<int> _free = new();
+
+        public ref T this[int index] => ref _pages[index >> PageBits][index & (PageSize - 1)];
+
+        public int Allocate()
+        {
+            if (_free.TryPop(out int index))
+            {
+                return index;
+            }
+            if (_used == _pageCount * PageSize)
+            {
+                if (_pageCount == _pages.Length)
+                {
+                    Array.Resize(ref _pages, Math.Max(4, _pages.Length * 2));
+                }
+                _pages[_pageCount++] = new T[PageSize];
+            }
+            return _used++;
+        }
+
+        public void Free(int index) => _free.Push(index);
     }
 
     private readonly record struct Pending(Hash32 Key, Hash32 ValueHash, bool IsRemoval, int Order);

@@ -1,4 +1,5 @@
 using CsCheck;
+using Pocc.Core.Encoding;
 using Pocc.Core.Hashing;
 using Pocc.Core.Merkle;
 
@@ -181,5 +182,29 @@ public class MerkleTreeTests
         Assert.Throws<ArgumentOutOfRangeException>(() => MerkleTree.Prove(Leaves(3), 3));
         Assert.Throws<ArgumentOutOfRangeException>(() => MerkleTree.Prove(Leaves(3), -1));
         Assert.Throws<ArgumentOutOfRangeException>(() => MerkleTree.Prove([], 0));
+    }
+
+    [Fact]
+    public void Proof_survives_its_canonical_encoding()
+    {
+        Gen.Select(GenLeaves, Gen.Int.NonNegative).Sample((leaves, pick) =>
+        {
+            var proof = MerkleTree.Prove(leaves, pick % leaves.Length);
+
+            var decoded = Canonical.Decode<MerkleProof>(Canonical.Encode(proof), MerkleProof.MaxEncodedSize);
+
+            Assert.Equal((proof.LeafIndex, proof.LeafCount), (decoded.LeafIndex, decoded.LeafCount));
+            Assert.Equal(proof.Siblings, decoded.Siblings);
+        });
+    }
+
+    [Fact]
+    public void Decoding_rejects_an_index_outside_the_count()
+    {
+        byte[] encoded = Canonical.Encode(new MerkleProof(0, 1, []));
+        encoded[1] = 1; // leaf index 1 of 1
+
+        var error = Assert.Throws<CodecException>(() => Canonical.Decode<MerkleProof>(encoded, MerkleProof.MaxEncodedSize));
+        Assert.Equal(CodecException.InvalidValue, error.Code);
     }
 }

@@ -1,0 +1,219 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Text.Json;
+using Pocc.Cli.Bench;
+using Pocc.Cli.Common;
+using Pocc.Cli.Devnet;
+using Pocc.Consensus.Engine;
+using Pocc.Core.Crypto;
+using Pocc.Ledger.Chain;
+using Pocc.Ledger.Genesis;
+using Pocc.Ledger.Mempool;
+using Pocc.Node.Hosting;
+using Pocc.Node.Telemetry;
+
+namespace Pocc.Cli.Commands;
+
+/// <summary>
+/// <c>pocc devnet</c>: a one-command local chain. Creates (or resumes) a home, starts a validator node with
+/// funded accounts and a built-in load of signed transfers, shows live progress, and on Ctrl-C, SIGTERM or
+/// --duration stops cleanly and prints a summary.
+/// </summary>
+public static class DevnetCommand
+{
+    private static readonly JsonSerializerOptions IndentedJson = new() { WriteIndented = true };
+
+    public static Command Create()
+    {
+        var duration = new Option<double?>("--duration") { Description = "Stop by itself after this many seconds" };
+        var home = new Option<string?>("--home") { Description = "Keep the devnet in this directory; a later run with the same home resumes from the stored height" };
+        var summary = new Option<string?>("--summary") { Description = "Also write the summary as JSON to this file" };
+        var accounts = new Option<int>("--accounts") { Description = "Funded accounts sending the load (new homes only)", DefaultValueFactory = _ => 1_000 };
+        var rate = new Option<double>("--rate") { Description = "Target transfers per second (0: as fast as the node finalizes them)", DefaultValueFactory = _ => 0 };
+        var noLoad = new Option<bool>("--no-load") { Description = "Run the chain without the built-in load" };
+        var apiUrl = new Option<string>("--api-url") { Description = "Where the node's HTTP API listens", DefaultValueFactory = _ => CommonOptions.DefaultNodeUrl };
+        var interval = new Option<int>("--block-interval-ms") { Description = "Milliseconds between blocks", DefaultValueFactory = _ => 250 };
+        var command = new Command("devnet", "Run a local single-validator devnet with a built-in transfer load") { duration, home, summary, accounts, rate, noLoad, apiUrl, interval };
+        command.SetAction(async (result, _) =>
+        {
+            if (result.GetValue(duration) is <= 0)
+            {
+                throw new CliException("--duration must be positive");
+            }
+            if (result.GetValue(accounts) is < 2 or > 100_000)
+            {
+                throw new CliException("--accounts must be between 2 and 100000");
+            }
+            return await RunAsync(new DevnetSettings(
+                result.GetValue(home), result.GetValue(duration), result.GetValue(summary), result.GetValue(accounts),
+                result.GetValue(rate), !result.GetValue(noLoad), result.GetValue(apiUrl)!, result.GetValue(interval))).ConfigureAwait(false);
+        });
+        return command;
+    }
+
+    private sealed record DevnetSettings(string? Home, double? DurationSeconds, string? SummaryFile, int Accounts, double Rate, bool Load, string ApiUrl, int BlockIntervalMs);
+
+    private static async Task<int> RunAsync(DevnetSettings settings)
+    {
+        var homePath = settings.Home ?? Directory.CreateTempSubdirectory("pocc-devnet-").FullName;
+        var home = new NodeHome(homePath);
+        bool resumed = home.IsInitialized;
+        if (!resumed)
+        {
+            Console.WriteLine($"creating devnet home {home.Path} with {settings.Accounts} funded accounts");
+            var keys = DevnetAccounts.Keys(settings.Accounts);
+            using var validatorKey = KeyPair.Generate();
+            home.Initialize(DevnetAccounts.ChainId, validatorKey,
+                [.. keys.Select(k => new GenesisAccount(k.Address.ToString(), DevnetAccounts.Balance))],
+                new GenesisParameters { UnbondingPeriodBlocks = 1_000 });
+            foreach (var key in keys)
+            {
+                key.Dispose();
+            }
+        }
+        var loadKeys = DevnetAccounts.FromGenesis(home.LoadGenesis());
+
+        using var stop = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) =>
+        {
+            e.Cancel = true;
+            stop.Cancel();
+        };
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+        {
+            context.Cancel = true;
+            stop.Cancel();
+        });
+        if (settings.DurationSeconds is { } seconds)
+        {
+            stop.CancelAfter(TimeSpan.FromSeconds(seconds));
+        }
+
+        var overrides = new Dictionary<string, string?>
+        {
+            ["Node:ApiUrl"] = settings.ApiUrl,
+            ["Node:BlockIntervalMs"] = settings.BlockIntervalMs.ToString(CultureInfo.InvariantCulture),
+            ["Logging:LogLevel:Default"] = "Warning",
+        };
+        var app = NodeCommand.BuildNode(home, overrides, handleSignals: false);
+        DevnetSummary summary;
+        await using (app.ConfigureAwait(false))
+        {
+            var chain = app.Services.GetRequiredService<Blockchain>();
+            var pool = app.Services.GetRequiredService<TransactionPool>();
+            var stats = app.Services.GetRequiredService<NodeStatistics>();
+            var engine = app.Services.GetRequiredService<IConsensusEngine>();
+            var startHeight = chain.Height;
+            try
+            {
+                await app.StartAsync(CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (IOException e)
+            {
+                throw new CliException($"cannot listen on {settings.ApiUrl}: {e.Message} (is another node running? use --api-url)");
+            }
+            Console.WriteLine(resumed ? $"resumed devnet {home.Path} at height {startHeight}" : $"devnet home: {home.Path}");
+            Console.WriteLine($"api: {settings.ApiUrl}/v1/status");
+            Console.WriteLine($"dashboard: {settings.ApiUrl}/");
+            Console.WriteLine(settings.DurationSeconds is { } d ? $"running for {d} s" : "running; press Ctrl-C to stop");
+
+            var load = new LoadGenerator(chain, pool, loadKeys, settings.Rate, maxPending: 3 * Math.Max(1_000, chain.Parameters.MaxBlockTransactions / 2));
+            var clock = Stopwatch.StartNew();
+            var loadTask = settings.Load ? Task.Run(() => load.RunAsync(stop.Token)) : Task.CompletedTask;
+            await ReportProgressAsync(chain, pool, stats, stop.Token).ConfigureAwait(false);
+            await loadTask.ConfigureAwait(false);
+            double elapsed = clock.Elapsed.TotalSeconds;
+            await app.StopAsync(CancellationToken.None).ConfigureAwait(false);
+            if (Console.IsOutputRedirected == false)
+            {
+                Console.WriteLine();
+            }
+            Console.WriteLine("stopped; measuring the Ed25519 verify rate for comparison...");
+            double verifyRate = Ed25519Baseline.VerificationsPerSecond(TimeSpan.FromSeconds(1), allCores: true);
+            double txPerSecond = stats.TransactionsFinalized / Math.Max(elapsed, 0.001);
+            summary = new DevnetSummary
+            {
+                ChainId = chain.ChainId.Value,
+                Home = home.Path,
+                Validators = engine.Status.Validators,
+                Accounts = loadKeys.Count,
+                StartHeight = startHeight.Value,
+                Height = chain.Height.Value,
+                Blocks = stats.BlocksFinalized,
+                Transactions = stats.TransactionsFinalized,
+                DurationSeconds = Math.Round(elapsed, 2),
+                TxPerSecond = Math.Round(txPerSecond, 1),
+                FinalityMsP50 = stats.Finality.PercentileMs(0.50),
+                FinalityMsP99 = stats.Finality.PercentileMs(0.99),
+                Submitted = load.Submitted,
+                RefusedAtAdmission = load.Refused,
+                RejectedAtProposal = stats.TransactionsRejectedAtProposal,
+                PendingAtStop = pool.Count,
+                StateRoot = chain.StateRoot.ToString(),
+                SupplyConserved = chain.SupplyIsConserved(),
+                SupplyTotal = chain.Supply.Total.ToString(),
+                Ed25519VerifyPerSecond = Math.Round(verifyRate, 1),
+                TxPerSecondVsEd25519Verify = Math.Round(txPerSecond / verifyRate, 3),
+                Cores = Environment.ProcessorCount,
+            };
+        }
+        foreach (var key in loadKeys)
+        {
+            key.Dispose();
+        }
+        PrintSummary(summary);
+        if (settings.SummaryFile is { } file)
+        {
+            await File.WriteAllTextAsync(file, JsonSerializer.Serialize(summary, IndentedJson)).ConfigureAwait(false);
+            Console.WriteLine($"summary written to {file}");
+        }
+        return summary.SupplyConserved ? 0 : 1;
+    }
+
+    private static async Task ReportProgressAsync(Blockchain chain, TransactionPool pool, NodeStatistics stats, CancellationToken stop)
+    {
+        bool interactive = !Console.IsOutputRedirected;
+        var period = TimeSpan.FromSeconds(interactive ? 1 : 5);
+        while (!stop.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(period, stop).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+            var line = string.Create(CultureInfo.InvariantCulture,
+                $"height {chain.Height,7} | {stats.RecentTransactionsPerSecond,8:F0} tx/s | finality p50 {stats.Finality.PercentileMs(0.5) ?? 0,5} ms p99 {stats.Finality.PercentileMs(0.99) ?? 0,5} ms | txs {stats.TransactionsFinalized,9} | mempool {pool.Count,6}");
+            if (interactive)
+            {
+                Console.Write($"\r{line}");
+            }
+            else
+            {
+                Console.WriteLine(line);
+            }
+        }
+    }
+
+    private static void PrintSummary(DevnetSummary s)
+    {
+        Console.WriteLine("devnet summary");
+        Console.WriteLine($"  chain id          {s.ChainId}");
+        Console.WriteLine($"  home              {s.Home}");
+        Console.WriteLine($"  validators        {s.Validators}");
+        Console.WriteLine($"  height            {s.Height} (started at {s.StartHeight})");
+        Console.WriteLine($"  blocks            {s.Blocks}");
+        Console.WriteLine($"  transactions      {s.Transactions} in {s.DurationSeconds} s");
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  tx/s              {s.TxPerSecond:F1} ({s.TxPerSecondVsEd25519Verify:P1} of {s.Ed25519VerifyPerSecond:F0} Ed25519 verifications/s on {s.Cores} cores, same run)"));
+        Console.WriteLine($"  finality          p50 {s.FinalityMsP50?.ToString(CultureInfo.InvariantCulture) ?? "-"} ms, p99 {s.FinalityMsP99?.ToString(CultureInfo.InvariantCulture) ?? "-"} ms");
+        Console.WriteLine($"  refused/rejected  {s.RefusedAtAdmission} at admission, {s.RejectedAtProposal} at proposal; {s.PendingAtStop} pending at stop");
+        Console.WriteLine($"  state root        {s.StateRoot}");
+        Console.WriteLine($"  supply conserved  {(s.SupplyConserved ? "yes" : "NO")} (total {s.SupplyTotal})");
+    }
+}

@@ -1,0 +1,64 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using System.CommandLine;
+using Pocc.Cli.Common;
+using Pocc.Node.Hosting;
+using Pocc.Storage;
+
+namespace Pocc.Cli.Commands;
+
+/// <summary><c>pocc node run</c>: runs a node from its home until SIGTERM or Ctrl-C, then shuts down cleanly.</summary>
+public static class NodeCommand
+{
+    public static Command Create()
+    {
+        var home = CommonOptions.Home();
+        var apiUrl = new Option<string?>("--api-url") { Description = "Where the HTTP API listens (overrides config.json and POCC_Node__ApiUrl)" };
+        var interval = new Option<int?>("--block-interval-ms") { Description = "Milliseconds between blocks" };
+        var logFormat = new Option<string?>("--log-format") { Description = "text or json" };
+        logFormat.AcceptOnlyFromAmong("text", "json");
+        var run = new Command("run", "Run a node from its home directory") { home, apiUrl, interval, logFormat };
+        run.SetAction(async (result, cancellationToken) =>
+        {
+            var overrides = new Dictionary<string, string?>();
+            if (result.GetValue(apiUrl) is { } url) overrides["Node:ApiUrl"] = url;
+            if (result.GetValue(interval) is { } ms) overrides["Node:BlockIntervalMs"] = ms.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            if (result.GetValue(logFormat) is { } format) overrides["Node:LogFormat"] = format;
+            var app = BuildNode(new NodeHome(result.GetValue(home)!), overrides);
+            await using (app.ConfigureAwait(false))
+            {
+                var options = app.Services.GetRequiredService<NodeOptions>();
+                await app.StartAsync(cancellationToken).ConfigureAwait(false);
+                Console.WriteLine($"api: {options.ApiUrl}/v1/status");
+                Console.WriteLine($"dashboard: {options.ApiUrl}/");
+                await app.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
+            }
+            return 0;
+        });
+        return new Command("node", "Run a PoCC node") { run };
+    }
+
+    /// <summary>Builds the node, turning the failures a user can fix (no home, locked or foreign database) into CLI errors.</summary>
+    public static WebApplication BuildNode(NodeHome home, IReadOnlyDictionary<string, string?> overrides, bool handleSignals = true)
+    {
+        try
+        {
+            return NodeHost.Build(home, overrides, handleSignals: handleSignals);
+        }
+        catch (StorageException e)
+        {
+            throw new CliException(e.Code == StorageException.Locked
+                ? $"the database in {home.DataDirectory} is in use by another node ({e.Code})"
+                : $"cannot open the database in {home.DataDirectory}: {e.Message} ({e.Code})");
+        }
+        catch (InvalidOperationException e) when (!home.IsInitialized)
+        {
+            throw new CliException(e.Message);
+        }
+        catch (FormatException e)
+        {
+            throw new CliException($"invalid file in {home.Path}: {e.Message}");
+        }
+    }
+}

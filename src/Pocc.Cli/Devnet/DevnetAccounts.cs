@@ -1,0 +1,40 @@
+using Pocc.Core.Crypto;
+using Pocc.Ledger.Genesis;
+
+namespace Pocc.Cli.Devnet;
+
+/// <summary>
+/// The devnet's funded accounts. Their keys derive from public labels, so a devnet resumed from its home can
+/// sign for them again; that is exactly why these keys are for devnets only.
+/// </summary>
+public static class DevnetAccounts
+{
+    public const string ChainId = "pocc-devnet";
+    public const ulong Balance = 1_000_000_000_000_000;
+
+    public static KeyPair Key(int index) => KeyPair.FromLabel($"pocc-devnet-account-{index}");
+
+    public static IReadOnlyList<KeyPair> Keys(int count)
+    {
+        var keys = new KeyPair[count];
+        Parallel.For(0, count, i => keys[i] = Key(i));
+        return keys;
+    }
+
+    /// <summary>The devnet keys whose accounts the genesis funds (in genesis order; the validator's account is skipped).</summary>
+    public static IReadOnlyList<KeyPair> FromGenesis(GenesisDocument genesis)
+    {
+        var funded = genesis.Accounts.Select(a => a.Address).ToHashSet();
+        var keys = new List<KeyPair>();
+        for (int i = 0; ; i++)
+        {
+            var key = Key(i);
+            if (!funded.Contains(key.Address.ToString()))
+            {
+                key.Dispose();
+                return keys;
+            }
+            keys.Add(key);
+        }
+    }
+}

@@ -1,0 +1,54 @@
+using Pocc.Core.Encoding;
+using Pocc.Ledger;
+
+namespace Pocc.Node.Api;
+
+/// <summary>
+/// RFC 7807 problem+json responses. Every problem carries a stable machine-readable <c>code</c>
+/// (e.g. <c>tx.insufficient_funds</c>) that clients match on; titles and details are for people.
+/// </summary>
+public static class ApiProblems
+{
+    public const string NotFound = "http.not_found";
+    public const string BlockNotFound = "block.not_found";
+    public const string TransactionNotFound = "tx.not_found";
+    public const string InvalidAddress = "request.invalid_address";
+    public const string InvalidId = "request.invalid_id";
+    public const string MalformedBody = "request.malformed";
+    public const string TooLarge = "request.too_large";
+    public const string UnsupportedMediaType = "request.unsupported_media_type";
+    public const string Internal = "internal";
+
+    public static IResult Problem(int status, string code, string detail) =>
+        Results.Problem(
+            statusCode: status,
+            title: TitleFor(code),
+            detail: detail,
+            type: $"https://pocc.dev/errors/{code}",
+            extensions: new Dictionary<string, object?> { ["code"] = code });
+
+    public static IResult From(LedgerException e) => Problem(StatusFor(e.Code), e.Code, e.Message);
+
+    public static IResult From(CodecException e) => Problem(StatusCodes.Status400BadRequest, e.Code, e.Message);
+
+    public static int StatusFor(string code) => code switch
+    {
+        LedgerErrors.Duplicate => StatusCodes.Status409Conflict,
+        LedgerErrors.MempoolFull => StatusCodes.Status503ServiceUnavailable,
+        LedgerErrors.SenderQueueFull => StatusCodes.Status429TooManyRequests,
+        _ when code.StartsWith("codec.", StringComparison.Ordinal) => StatusCodes.Status400BadRequest,
+        _ => StatusCodes.Status422UnprocessableEntity,
+    };
+
+    private static string TitleFor(string code) => code switch
+    {
+        NotFound or BlockNotFound or TransactionNotFound => "Not found",
+        TooLarge or CodecException.TooLarge => "Request too large",
+        InvalidAddress or InvalidId or MalformedBody or UnsupportedMediaType => "Bad request",
+        Internal => "Internal error",
+        _ when code.StartsWith("codec.", StringComparison.Ordinal) => "Malformed encoding",
+        _ when code.StartsWith("tx.", StringComparison.Ordinal) => "Transaction rejected",
+        _ when code.StartsWith("mempool.", StringComparison.Ordinal) => "Mempool refused the transaction",
+        _ => "Request failed",
+    };
+}

@@ -1,0 +1,163 @@
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Pocc.Consensus.Engine;
+using Pocc.Core.Crypto;
+using Pocc.Ledger.Chain;
+using Pocc.Ledger.Mempool;
+using Pocc.Node.Api;
+using Pocc.Node.Telemetry;
+using Pocc.Storage;
+
+namespace Pocc.Node.Hosting;
+
+/// <summary>
+/// Builds a node process: configuration (home config.json, then POCC_ environment variables, then flags),
+/// the chain on RocksDB, mempool, consensus engine, HTTP API on Kestrel, logging and graceful shutdown.
+/// The database is opened here, so a locked or corrupt database fails the build, before anything listens.
+/// </summary>
+public static class NodeHost
+{
+    public const string EnvironmentPrefix = "POCC_";
+
+    /// <param name="handleSignals">
+    /// True for a standalone node (SIGTERM and Ctrl-C stop it); false when an embedding program such as the devnet
+    /// owns the signals and stops the node itself.
+    /// </param>
+    public static WebApplication Build(NodeHome home, IReadOnlyDictionary<string, string?>? overrides = null, TimeProvider? time = null, bool handleSignals = true)
+    {
+        if (!home.IsInitialized)
+        {
+            throw new InvalidOperationException($"{home.Path} is not an initialized node home (run 'pocc init' first)");
+        }
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = home.Path, EnvironmentName = "Production" });
+        builder.Configuration.Sources.Clear();
+        builder.Configuration
+            .AddJsonFile(home.ConfigFile, optional: true, reloadOnChange: false)
+            .AddEnvironmentVariables(EnvironmentPrefix)
+            .AddInMemoryCollection(overrides ?? new Dictionary<string, string?>());
+        var options = builder.Configuration.GetSection(NodeOptions.Section).Get<NodeOptions>() ?? new NodeOptions();
+        ConfigureLogging(builder.Logging, builder.Configuration, options);
+
+        builder.WebHost.UseUrls(options.ApiUrl);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes;
+            kestrel.Limits.MaxRequestHeadersTotalSize = 32 * 1024;
+        });
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(15));
+        builder.Services.ConfigureHttpJsonOptions(o => ConfigureJson(o));
+        builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = context =>
+        {
+            if (!context.ProblemDetails.Extensions.ContainsKey("code"))
+            {
+                context.ProblemDetails.Extensions["code"] = context.ProblemDetails.Status switch
+                {
+                    StatusCodes.Status404NotFound => ApiProblems.NotFound,
+                    StatusCodes.Status405MethodNotAllowed => "http.method_not_allowed",
+                    StatusCodes.Status413PayloadTooLarge => ApiProblems.TooLarge,
+                    StatusCodes.Status400BadRequest => ApiProblems.MalformedBody,
+                    StatusCodes.Status415UnsupportedMediaType => ApiProblems.UnsupportedMediaType,
+                    _ => ApiProblems.Internal,
+                };
+            }
+        });
+        builder.Services.AddOpenApi("v1");
+        if (!handleSignals)
+        {
+            builder.Services.AddSingleton<IHostLifetime, EmbeddedLifetime>();
+        }
+
+        var timeProvider = time ?? TimeProvider.System;
+        var genesis = home.LoadGenesis();
+        var validatorKey = home.LoadValidatorKey();
+        var store = RocksDbStore.Open(home.DataDirectory);
+        Blockchain chain;
+        try
+        {
+            chain = Blockchain.Open(store, genesis);
+        }
+        catch
+        {
+            store.Dispose();
+            throw;
+        }
+        builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton(timeProvider);
+        builder.Services.AddSingleton<IKeyValueStore>(_ => store);
+        builder.Services.AddSingleton(_ => validatorKey);
+        builder.Services.AddSingleton(chain);
+        builder.Services.AddSingleton(new MempoolOptions
+        {
+            MaxTransactions = options.MempoolMaxTransactions,
+            MaxBytes = options.MempoolMaxBytes,
+            MaxPerSender = options.MempoolMaxPerSender,
+        });
+        builder.Services.AddSingleton<TransactionPool>();
+        builder.Services.AddSingleton(new SoloBlockProducerOptions { BlockInterval = TimeSpan.FromMilliseconds(options.BlockIntervalMs) });
+        builder.Services.AddSingleton<IConsensusEngine>(sp => options.Validator
+            ? ActivatorUtilities.CreateInstance<SoloBlockProducer>(sp)
+            : new PassiveEngine(chain));
+        builder.Services.AddSingleton<NodeStatistics>();
+        builder.Services.AddSingleton<BlockEventHub>();
+        builder.Services.AddHostedService<ConsensusService>();
+
+        var app = builder.Build();
+        // Resolve the store now so the container owns (and on shutdown disposes) it even if nothing else asks for it.
+        _ = app.Services.GetRequiredService<IKeyValueStore>();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.MapOpenApi("/openapi/{documentName}.json");
+        app.MapNodeApi();
+        return app;
+    }
+
+    public static void ConfigureJson(JsonOptions options)
+    {
+        options.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower;
+        options.SerializerOptions.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.Never;
+    }
+
+    private static void ConfigureLogging(ILoggingBuilder logging, IConfiguration configuration, NodeOptions options)
+    {
+        logging.ClearProviders();
+        logging.AddConfiguration(configuration.GetSection("Logging"));
+        if (string.Equals(options.LogFormat, "json", StringComparison.OrdinalIgnoreCase))
+        {
+            logging.AddJsonConsole(o => o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ");
+        }
+        else
+        {
+            logging.AddSimpleConsole(o =>
+            {
+                o.SingleLine = true;
+                o.TimestampFormat = "HH:mm:ss.fff ";
+                o.UseUtcTimestamp = true;
+            });
+        }
+        logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Information);
+    }
+
+    /// <summary>A lifetime that leaves signals to the embedding program.</summary>
+    private sealed class EmbeddedLifetime : IHostLifetime
+    {
+        public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+
+    /// <summary>The engine of a node that does not sign blocks: it only reports. (Block sync arrives with the network layer.)</summary>
+    private sealed class PassiveEngine : IConsensusEngine
+    {
+        private readonly Blockchain _chain;
+
+        public PassiveEngine(Blockchain chain) => _chain = chain;
+
+        public ConsensusStatus Status => new("none", _chain.Height, _chain.GetValidatorSet().Count, null, false, TimeSpan.Zero);
+
+        public event Action<FinalizedBlock>? Finalized { add { } remove { } }
+
+        public Task RunAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+}
