@@ -117,8 +117,9 @@ public static class DevnetCommand
                 throw new CliException($"cannot listen on {settings.ApiUrl}: {e.Message} (is another node running? use --api-url)");
             }
             Console.WriteLine(resumed ? $"resumed devnet {home.Path} at height {startHeight}" : $"devnet home: {home.Path}");
-            Console.WriteLine($"api: {settings.ApiUrl}/v1/status");
-            Console.WriteLine($"dashboard: {settings.ApiUrl}/");
+            var url = app.Urls.First();
+            Console.WriteLine($"api: {url}/v1/status");
+            Console.WriteLine($"dashboard: {url}/");
             Console.WriteLine(settings.DurationSeconds is { } d ? $"running for {d} s" : "running; press Ctrl-C to stop");
 
             var load = new LoadGenerator(chain, pool, loadKeys, settings.Rate, maxPending: 3 * Math.Max(1_000, chain.Parameters.MaxBlockTransactions / 2));

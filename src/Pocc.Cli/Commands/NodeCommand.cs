@@ -22,16 +22,16 @@ public static class NodeCommand
         run.SetAction(async (result, cancellationToken) =>
         {
             var overrides = new Dictionary<string, string?>();
-            if (result.GetValue(apiUrl) is { } url) overrides["Node:ApiUrl"] = url;
+            if (result.GetValue(apiUrl) is { } listen) overrides["Node:ApiUrl"] = listen;
             if (result.GetValue(interval) is { } ms) overrides["Node:BlockIntervalMs"] = ms.ToString(System.Globalization.CultureInfo.InvariantCulture);
             if (result.GetValue(logFormat) is { } format) overrides["Node:LogFormat"] = format;
             var app = BuildNode(new NodeHome(result.GetValue(home)!), overrides);
             await using (app.ConfigureAwait(false))
             {
-                var options = app.Services.GetRequiredService<NodeOptions>();
                 await app.StartAsync(cancellationToken).ConfigureAwait(false);
-                Console.WriteLine($"api: {options.ApiUrl}/v1/status");
-                Console.WriteLine($"dashboard: {options.ApiUrl}/");
+                var url = app.Urls.First();
+                Console.WriteLine($"api: {url}/v1/status");
+                Console.WriteLine($"dashboard: {url}/");
                 await app.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
             }
             return 0;
