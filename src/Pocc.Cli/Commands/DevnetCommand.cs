@@ -172,6 +172,12 @@ public static class DevnetCommand
             await File.WriteAllTextAsync(file, JsonSerializer.Serialize(summary, IndentedJson)).ConfigureAwait(false);
             Console.WriteLine($"summary written to {file}");
         }
+        if (settings.Home is null)
+        {
+            // A home nobody asked to keep is temporary; --home keeps one.
+            Directory.Delete(home.Path, recursive: true);
+            Console.WriteLine($"removed the temporary home {home.Path} (use --home DIR to keep a devnet)");
+        }
         return summary.SupplyConserved ? 0 : 1;
     }
 

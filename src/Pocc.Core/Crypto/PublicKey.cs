@@ -8,6 +8,7 @@ public readonly struct PublicKey : IEquatable<PublicKey>
     public const int Size = 32;
 
     private readonly byte[]? _bytes;
+    private readonly Address _address;
 
     public PublicKey(ReadOnlySpan<byte> bytes)
     {
@@ -16,11 +17,13 @@ public readonly struct PublicKey : IEquatable<PublicKey>
             throw new ArgumentException($"an Ed25519 public key is {Size} bytes, got {bytes.Length}", nameof(bytes));
         }
         _bytes = bytes.ToArray();
+        // Derived once here: the address of a transaction's sender is read on every hot path.
+        _address = Address.FromPublicKey(bytes);
     }
 
     public ReadOnlySpan<byte> Bytes => _bytes ?? new byte[Size];
 
-    public Address Address => Address.FromPublicKey(Bytes);
+    public Address Address => _bytes is null ? Address.FromPublicKey(Bytes) : _address;
 
     public static PublicKey Parse(string hex)
     {

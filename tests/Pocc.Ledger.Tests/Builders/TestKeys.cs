@@ -14,7 +14,7 @@ internal static class TestKeys
     public static KeyPair Bob => Of("bob");
     public static KeyPair Carol => Of("carol");
     public static KeyPair Dave => Of("dave");
-    public static KeyPair Validator => Of("validator");
+    public static KeyPair ValidatorKey => Of("validator");
 
     /// <summary>Funded by <see cref="GenesisBuilder.Default"/>.</summary>
     public static readonly string[] FundedLabels = ["alice", "bob", "carol", "dave"];
