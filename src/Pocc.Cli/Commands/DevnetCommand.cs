@@ -119,7 +119,6 @@ public static class DevnetCommand
             Console.WriteLine(resumed ? $"resumed devnet {home.Path} at height {startHeight}" : $"devnet home: {home.Path}");
             var url = app.Urls.First();
             Console.WriteLine($"api: {url}/v1/status");
-            Console.WriteLine($"dashboard: {url}/");
             Console.WriteLine(settings.DurationSeconds is { } d ? $"running for {d} s" : "running; press Ctrl-C to stop");
 
             var load = new LoadGenerator(chain, pool, loadKeys, settings.Rate, maxPending: 3 * Math.Max(1_000, chain.Parameters.MaxBlockTransactions / 2));

@@ -31,7 +31,6 @@ public static class NodeCommand
                 await app.StartAsync(cancellationToken).ConfigureAwait(false);
                 var url = app.Urls.First();
                 Console.WriteLine($"api: {url}/v1/status");
-                Console.WriteLine($"dashboard: {url}/");
                 await app.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
             }
             return 0;

@@ -33,7 +33,7 @@ public sealed class Blockchain
         ChainId = genesis.GetChainId();
         Parameters = genesis.GetParameters();
         Transition = new StateTransition(ChainId, Parameters);
-        HeadHash = GenesisHash;
+        _headHash = GenesisHash;
     }
 
     public ChainId ChainId { get; }
@@ -50,7 +50,9 @@ public sealed class Blockchain
 
     public Height Height { get { lock (_lock) { return _headHeader?.Height ?? Height.Genesis; } } }
 
-    public Hash32 HeadHash { get; private set; }
+    private Hash32 _headHash;
+
+    public Hash32 HeadHash { get { lock (_lock) { return _headHash; } } }
 
     public BlockHeader? HeadHeader { get { lock (_lock) { return _headHeader; } } }
 
@@ -92,7 +94,7 @@ public sealed class Blockchain
             }
             chain._headHeader = header;
             chain._lastCommit = store.GetCommit(height);
-            chain.HeadHash = hash;
+            chain._headHash = hash;
         }
         else if (genesis.BuildState().Root != loaded.Root)
         {
@@ -191,14 +193,14 @@ public sealed class Blockchain
                 ChainId,
                 height,
                 Math.Max(timestampMs, _headHeader?.TimestampMs ?? GenesisTimeMs),
-                HeadHash,
+                _headHash,
                 _lastCommit?.Hash ?? Hash32.Zero,
                 Block.ComputeTransactionsRoot(included),
                 (uint)included.Count,
                 _state.PreviewRoot(changes),
                 proposer);
             var block = new Block(header, included);
-            return new ProposedBlock(block, block.Encode(), changes, HeadHash, rejected);
+            return new ProposedBlock(block, block.Encode(), changes, _headHash, rejected);
         }
     }
 
@@ -208,7 +210,7 @@ public sealed class Blockchain
         CommittedBlock committed;
         lock (_lock)
         {
-            if (proposed.ParentHash != HeadHash)
+            if (proposed.ParentHash != _headHash)
             {
                 throw new LedgerException(LedgerErrors.BlockWrongParent, "the proposal was built on a block that is no longer the head");
             }
@@ -233,7 +235,7 @@ public sealed class Blockchain
             var expectedHeight = (_headHeader?.Height ?? Height.Genesis).Next;
             Require(header.ChainId == ChainId, LedgerErrors.BlockInvalid, $"block is for chain '{header.ChainId}'");
             Require(header.Height == expectedHeight, LedgerErrors.BlockWrongHeight, $"block height {header.Height}, expected {expectedHeight}");
-            Require(header.PreviousHash == HeadHash, LedgerErrors.BlockWrongParent, $"block's parent {header.PreviousHash} is not the head {HeadHash}");
+            Require(header.PreviousHash == _headHash, LedgerErrors.BlockWrongParent, $"block's parent {header.PreviousHash} is not the head {_headHash}");
             Require(header.LastCommitHash == (_lastCommit?.Hash ?? Hash32.Zero), LedgerErrors.BlockInvalid, "block's last-commit hash does not match");
             Require(header.TimestampMs >= (_headHeader?.TimestampMs ?? GenesisTimeMs), LedgerErrors.BlockInvalid, "block's timestamp is before its parent's");
             Require(header.TransactionCount == block.Transactions.Count, LedgerErrors.BlockInvalid, "block's transaction count does not match its header");
@@ -271,7 +273,7 @@ public sealed class Blockchain
         _state.Apply(changes);
         _headHeader = block.Header;
         _lastCommit = commit;
-        HeadHash = block.Hash;
+        _headHash = block.Hash;
         return new CommittedBlock(block, commit, encoded.Length);
     }
 

@@ -161,9 +161,15 @@ public sealed class TransactionPool
         {
             var result = new List<SignedTransaction>(Math.Min(maxCount, _byHash.Count));
             var ready = new PriorityQueue<(SortedList<ulong, Entry> Queue, int Index), (ulong NegFee, long Sequence)>();
+            var stale = new List<Entry>();
             foreach (var (sender, queue) in _bySender)
             {
                 ulong next = _chain.GetAccount(sender).Nonce;
+                // Admission can race a commit and let in a nonce the commit just used; such entries could never run.
+                for (int i = 0; i < queue.Count && queue.Keys[i] < next; i++)
+                {
+                    stale.Add(queue.Values[i]);
+                }
                 int index = queue.IndexOfKey(next);
                 if (index >= 0)
                 {
@@ -181,6 +187,10 @@ public sealed class TransactionPool
                     var next = queue.Values[index + 1];
                     ready.Enqueue((queue, index + 1), (ulong.MaxValue - next.Tx.Transaction.Fee.Value, next.Sequence));
                 }
+            }
+            foreach (var entry in stale)
+            {
+                RemoveLocked(entry);
             }
             return result;
         }
