@@ -10,6 +10,7 @@ var root = new RootCommand("pocc: Proof of Compute Consensus node, devnet and to
     NodeCommand.Create(),
     TxCommand.Create(),
     QueryCommand.Create(),
+    BlobCommand.Create(),
     BenchCommand.Create(),
 };
 

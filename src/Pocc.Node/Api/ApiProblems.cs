@@ -42,8 +42,8 @@ public static class ApiProblems
 
     private static string TitleFor(string code) => code switch
     {
-        NotFound or BlockNotFound or TransactionNotFound => "Not found",
-        TooLarge or CodecException.TooLarge => "Request too large",
+        NotFound or BlockNotFound or TransactionNotFound or "blob.not_found" or "blob.chunk_not_found" => "Not found",
+        TooLarge or CodecException.TooLarge or "blob.too_large" => "Request too large",
         InvalidAddress or InvalidId or MalformedBody or UnsupportedMediaType => "Bad request",
         Internal => "Internal error",
         _ when code.StartsWith("codec.", StringComparison.Ordinal) => "Malformed encoding",

@@ -22,6 +22,9 @@ public sealed class NodeHome
 
     public string DataDirectory => System.IO.Path.Combine(Path, "data");
 
+    /// <summary>The content-addressed store of off-chain data (task inputs and results).</summary>
+    public string BlobsDirectory => System.IO.Path.Combine(Path, "blobs");
+
     public bool IsInitialized => File.Exists(GenesisFile) && File.Exists(ValidatorKeyFile);
 
     /// <summary>

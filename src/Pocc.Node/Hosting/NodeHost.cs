@@ -7,6 +7,7 @@ using Pocc.Ledger.Mempool;
 using Pocc.Node.Api;
 using Pocc.Node.Telemetry;
 using Pocc.Storage;
+using Pocc.Storage.Blobs;
 
 namespace Pocc.Node.Hosting;
 
@@ -83,6 +84,9 @@ public static class NodeHost
             throw;
         }
         builder.Services.AddSingleton(options);
+        var blobOptions = builder.Configuration.GetSection(BlobStoreOptions.Section).Get<BlobStoreOptions>() ?? new BlobStoreOptions();
+        builder.Services.AddSingleton(blobOptions);
+        builder.Services.AddSingleton(new BlobStore(home.BlobsDirectory, blobOptions));
         builder.Services.AddSingleton(timeProvider);
         builder.Services.AddSingleton<IKeyValueStore>(_ => store);
         builder.Services.AddSingleton(_ => validatorKey);
@@ -109,6 +113,7 @@ public static class NodeHost
         app.UseStatusCodePages();
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapNodeApi();
+        app.MapBlobApi();
         return app;
     }
 
