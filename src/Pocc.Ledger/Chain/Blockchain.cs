@@ -103,6 +103,15 @@ public sealed class Blockchain
         return chain;
     }
 
+    /// <summary>The head, its hash and the state root after it, read together so they describe the same block.</summary>
+    public ChainHead GetHead()
+    {
+        lock (_lock)
+        {
+            return new ChainHead(_headHeader?.Height ?? Height.Genesis, _headHash, _state.Root, _headHeader);
+        }
+    }
+
     public Account GetAccount(Address address)
     {
         lock (_lock)

@@ -54,10 +54,10 @@ public static class NodeApi
     {
         var status = engine.Status;
         var supply = chain.Supply;
-        var head = chain.HeadHeader;
+        var head = chain.GetHead();
         return new StatusModel(
-            chain.ChainId.Value, chain.GenesisHash.ToString(), chain.Height.Value, chain.HeadHash.ToString(), chain.StateRoot.ToString(),
-            head?.TimestampMs, status.Engine, status.LocalValidator?.ToString(), status.Producing, status.Validators,
+            chain.ChainId.Value, chain.GenesisHash.ToString(), head.Height.Value, head.Hash.ToString(), head.StateRoot.ToString(),
+            head.Header?.TimestampMs, status.Engine, status.LocalValidator?.ToString(), status.Producing, status.Validators,
             status.BlockInterval.TotalMilliseconds, pool.Count, pool.Bytes, 0, Math.Round(stats.RecentTransactionsPerSecond, 1),
             stats.BlocksFinalized, stats.TransactionsFinalized, stats.Finality.PercentileMs(0.50), stats.Finality.PercentileMs(0.99),
             new SupplyModel(ApiMapping.Amount(supply.Genesis), ApiMapping.Amount(supply.Minted), ApiMapping.Amount(supply.Burned), ApiMapping.Amount(supply.Total)),
@@ -210,13 +210,13 @@ public static class NodeApi
         {
             block = chain.Height == Height.Genesis ? null : chain.GetBlock(chain.Height);
         }
-        else if (ulong.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var height))
-        {
-            block = chain.GetBlock(new Height(height));
-        }
         else if (Hash32.TryParse(id, out var hash))
         {
             block = chain.GetBlock(hash);
+        }
+        else if (id.Length <= 20 && ulong.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var height))
+        {
+            block = chain.GetBlock(new Height(height));
         }
         else
         {
@@ -229,12 +229,14 @@ public static class NodeApi
         return Results.Ok(ApiMapping.ToModel(block, chain.GetCommit(block.Header.Height), full == true));
     }
 
-    private static async Task StreamBlocks(HttpContext context, BlockEventHub hub, IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json)
+    private static async Task StreamBlocks(HttpContext context, BlockEventHub hub, IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json, IHostApplicationLifetime lifetime)
     {
         context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
         context.Response.Headers.ContentType = "text/event-stream";
         context.Response.Headers.CacheControl = "no-cache";
-        var cancellationToken = context.RequestAborted;
+        // The stream ends when the client leaves or the node begins to stop, so an open stream never delays shutdown.
+        using var streamLifetime = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, lifetime.ApplicationStopping);
+        var cancellationToken = streamLifetime.Token;
         var reader = hub.Subscribe(cancellationToken);
         await context.Response.WriteAsync(": connected\n\n", cancellationToken).ConfigureAwait(false);
         await context.Response.Body.FlushAsync(cancellationToken).ConfigureAwait(false);
@@ -285,10 +287,15 @@ public static class NodeApi
         return buffer.ToArray();
     }
 
-    private static bool TryHex(string hex, int maxBytes, out byte[] bytes, out IResult? problem)
+    private static bool TryHex(string? hex, int maxBytes, out byte[] bytes, out IResult? problem)
     {
         bytes = [];
         problem = null;
+        if (hex is null)
+        {
+            problem = ApiProblems.Problem(StatusCodes.Status400BadRequest, ApiProblems.MalformedBody, "a transaction must be a hex string, not null");
+            return false;
+        }
         if (hex.Length > maxBytes * 2)
         {
             problem = ApiProblems.Problem(StatusCodes.Status413PayloadTooLarge, ApiProblems.TooLarge, $"a transaction is at most {maxBytes} bytes");

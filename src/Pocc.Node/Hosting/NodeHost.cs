@@ -109,7 +109,11 @@ public static class NodeHost
         var app = builder.Build();
         // Resolve the store now so the container owns (and on shutdown disposes) it even if nothing else asks for it.
         _ = app.Services.GetRequiredService<IKeyValueStore>();
-        app.UseExceptionHandler();
+        // Kestrel reports an over-limit body as BadHttpRequestException (413 and friends); keep its status, not 500.
+        app.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            StatusCodeSelector = exception => exception is Microsoft.AspNetCore.Http.BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
+        });
         app.UseStatusCodePages();
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapNodeApi();
