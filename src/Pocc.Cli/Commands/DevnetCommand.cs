@@ -108,14 +108,7 @@ public static class DevnetCommand
             var stats = app.Services.GetRequiredService<NodeStatistics>();
             var engine = app.Services.GetRequiredService<IConsensusEngine>();
             var startHeight = chain.Height;
-            try
-            {
-                await app.StartAsync(CancellationToken.None).ConfigureAwait(false);
-            }
-            catch (IOException e)
-            {
-                throw new CliException($"cannot listen on {settings.ApiUrl}: {e.Message} (is another node running? use --api-url)");
-            }
+            await NodeCommand.StartAsync(app, CancellationToken.None).ConfigureAwait(false);
             Console.WriteLine(resumed ? $"resumed devnet {home.Path} at height {startHeight}" : $"devnet home: {home.Path}");
             var url = app.Urls.First();
             Console.WriteLine($"api: {url}/v1/status");

@@ -17,18 +17,18 @@ public static class KeysCommand
         {
             var path = Path.GetFullPath(result.GetValue(outFile)!);
             var directory = Path.GetDirectoryName(path)!;
-            if (!Directory.Exists(directory))
-            {
-                NodeHome.CreatePrivateDirectory(directory);
-            }
             using var key = KeyPair.Generate();
             try
             {
+                if (!Directory.Exists(directory))
+                {
+                    NodeHome.CreatePrivateDirectory(directory);
+                }
                 KeyFile.Write(path, key, result.GetValue(force));
             }
-            catch (IOException e)
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                throw new CliException(e.Message);
+                throw new CliException($"cannot write key file {path}: {e.Message}");
             }
             Console.WriteLine($"address:    {key.Address}");
             Console.WriteLine($"public key: {key.PublicKey}");

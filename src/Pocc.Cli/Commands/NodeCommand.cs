@@ -28,7 +28,7 @@ public static class NodeCommand
             var app = BuildNode(new NodeHome(result.GetValue(home)!), overrides);
             await using (app.ConfigureAwait(false))
             {
-                await app.StartAsync(cancellationToken).ConfigureAwait(false);
+                await StartAsync(app, cancellationToken).ConfigureAwait(false);
                 var url = app.Urls.First();
                 Console.WriteLine($"api: {url}/v1/status");
                 await app.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
@@ -36,6 +36,20 @@ public static class NodeCommand
             return 0;
         });
         return new Command("node", "Run a PoCC node") { run };
+    }
+
+    /// <summary>Starts the node's host, turning a bad or busy listen address into a CLI error.</summary>
+    public static async Task StartAsync(WebApplication app, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or FormatException or InvalidOperationException)
+        {
+            var url = app.Services.GetRequiredService<NodeOptions>().ApiUrl;
+            throw new CliException($"cannot listen on {url}: {e.Message} (is another node using it? see --api-url)");
+        }
     }
 
     /// <summary>Builds the node, turning the failures a user can fix (no home, locked or foreign database) into CLI errors.</summary>
@@ -58,6 +72,10 @@ public static class NodeCommand
         catch (FormatException e)
         {
             throw new CliException($"invalid file in {home.Path}: {e.Message}");
+        }
+        catch (ArgumentException e)
+        {
+            throw new CliException($"invalid setting: {e.Message}");
         }
     }
 }

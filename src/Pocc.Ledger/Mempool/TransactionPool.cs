@@ -96,6 +96,10 @@ public sealed class TransactionPool
         {
             throw new LedgerException(LedgerErrors.InsufficientFunds, $"balance {account.Balance} is less than the {spend} this transaction spends (fee included)");
         }
+        if (tx.Payload is Unbond unbond && account.Bonded < unbond.Amount)
+        {
+            throw new LedgerException(LedgerErrors.InsufficientStake, $"bonded stake {account.Bonded} is less than the {unbond.Amount} to unbond");
+        }
 
         lock (_lock)
         {

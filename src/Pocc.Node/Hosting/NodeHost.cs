@@ -37,6 +37,7 @@ public static class NodeHost
             .AddEnvironmentVariables(EnvironmentPrefix)
             .AddInMemoryCollection(overrides ?? new Dictionary<string, string?>());
         var options = builder.Configuration.GetSection(NodeOptions.Section).Get<NodeOptions>() ?? new NodeOptions();
+        options.Validate();
         ConfigureLogging(builder.Logging, builder.Configuration, options);
 
         builder.WebHost.UseUrls(options.ApiUrl);

@@ -24,4 +24,29 @@ public sealed record NodeOptions
 
     /// <summary>"text" (one line per event) or "json" (one JSON object per line, for log shippers).</summary>
     public string LogFormat { get; init; } = "text";
+
+    /// <summary>Refuses settings that would make a broken node, naming the setting.</summary>
+    public void Validate()
+    {
+        if (!Uri.TryCreate(ApiUrl, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+        {
+            throw new ArgumentException($"Node:ApiUrl '{ApiUrl}' must be an http(s) URL such as http://127.0.0.1:26657");
+        }
+        if (BlockIntervalMs is < 10 or > 600_000)
+        {
+            throw new ArgumentException($"Node:BlockIntervalMs must be between 10 and 600000, not {BlockIntervalMs}");
+        }
+        if (MempoolMaxTransactions < 1 || MempoolMaxBytes < 1024 || MempoolMaxPerSender < 1)
+        {
+            throw new ArgumentException("Node:MempoolMaxTransactions, Node:MempoolMaxBytes (at least 1024) and Node:MempoolMaxPerSender must be positive");
+        }
+        if (MaxRequestBodyBytes < 4096)
+        {
+            throw new ArgumentException("Node:MaxRequestBodyBytes must be at least 4096");
+        }
+        if (LogFormat is not ("text" or "json"))
+        {
+            throw new ArgumentException($"Node:LogFormat must be 'text' or 'json', not '{LogFormat}'");
+        }
+    }
 }
