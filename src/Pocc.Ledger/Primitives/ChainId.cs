@@ -16,8 +16,21 @@ public sealed record ChainId
 
     public string Value { get; }
 
-    public static bool IsValid(string? value) =>
-        value is { Length: > 0 and <= MaxLength } && value.All(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '-');
+    public static bool IsValid(string? value)
+    {
+        if (value is not { Length: > 0 and <= MaxLength })
+        {
+            return false;
+        }
+        foreach (char c in value)
+        {
+            if (c is not ((>= 'a' and <= 'z') or (>= '0' and <= '9') or '-'))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
 
     public override string ToString() => Value;
 }
