@@ -15,11 +15,14 @@ namespace Pocc.Ledger.Chain;
 /// It executes proposals, verifies and commits finalized blocks (one atomic write each), and answers
 /// queries. All methods are thread-safe; state changes happen under one lock, one block at a time.
 /// </summary>
-public sealed class Blockchain
+public sealed class Blockchain : IDisposable
 {
     private readonly ChainStore _store;
     private readonly LedgerState _state;
-    private readonly Lock _lock = new();
+    // Readers (queries, mempool admission) share the lock; one writer at a time executes or commits a block under an
+    // upgradeable read, so admission never waits for a block to execute, and takes the exclusive lock only for the
+    // short moments it changes the in-memory state or its tree.
+    private readonly ReaderWriterLockSlim _lock = new(LockRecursionPolicy.NoRecursion);
     private BlockHeader? _headHeader;
     private Commit? _lastCommit;
 
@@ -48,17 +51,17 @@ public sealed class Blockchain
 
     public ulong GenesisTimeMs { get; }
 
-    public Height Height { get { lock (_lock) { return _headHeader?.Height ?? Height.Genesis; } } }
+    public Height Height => Read(() => _headHeader?.Height ?? Height.Genesis);
 
     private Hash32 _headHash;
 
-    public Hash32 HeadHash { get { lock (_lock) { return _headHash; } } }
+    public Hash32 HeadHash => Read(() => _headHash);
 
-    public BlockHeader? HeadHeader { get { lock (_lock) { return _headHeader; } } }
+    public BlockHeader? HeadHeader => Read(() => _headHeader);
 
-    public Hash32 StateRoot { get { lock (_lock) { return _state.Root; } } }
+    public Hash32 StateRoot => Read(() => _state.Root);
 
-    public SupplyLedger Supply { get { lock (_lock) { return _state.Supply; } } }
+    public SupplyLedger Supply => Read(() => _state.Supply);
 
     /// <summary>Raised after a block is on disk and in the state, outside the chain's lock.</summary>
     public event Action<CommittedBlock>? BlockCommitted;
@@ -104,40 +107,28 @@ public sealed class Blockchain
     }
 
     /// <summary>The head, its hash and the state root after it, read together so they describe the same block.</summary>
-    public ChainHead GetHead()
-    {
-        lock (_lock)
-        {
-            return new ChainHead(_headHeader?.Height ?? Height.Genesis, _headHash, _state.Root, _headHeader);
-        }
-    }
+    public ChainHead GetHead() => Read(() => new ChainHead(_headHeader?.Height ?? Height.Genesis, _headHash, _state.Root, _headHeader));
 
     public Account GetAccount(Address address)
     {
-        lock (_lock)
+        _lock.EnterReadLock();
+        try
         {
             return _state.GetAccount(address);
+        }
+        finally
+        {
+            _lock.ExitReadLock();
         }
     }
 
     /// <summary>The account, its proof against the head's state root, and the head (null before block 1).</summary>
-    public (Account Account, SparseMerkleProof Proof, Hash32 StateRoot, BlockHeader? Header) GetAccountWithProof(Address address)
-    {
-        lock (_lock)
-        {
-            return (_state.GetAccount(address), _state.ProveAccount(address), _state.Root, _headHeader);
-        }
-    }
+    public (Account Account, SparseMerkleProof Proof, Hash32 StateRoot, BlockHeader? Header) GetAccountWithProof(Address address) =>
+        Read(() => (_state.GetAccount(address), _state.ProveAccount(address), _state.Root, _headHeader));
 
-    public ValidatorSet GetValidatorSet()
-    {
-        lock (_lock)
-        {
-            return ValidatorSet.FromState(_state);
-        }
-    }
+    public ValidatorSet GetValidatorSet() => Read(() => ValidatorSet.FromState(_state));
 
-    public int AccountCount { get { lock (_lock) { return _state.AccountCount; } } }
+    public int AccountCount => Read(() => _state.AccountCount);
 
     public BlockHeader? GetHeader(Height height) => _store.GetHeader(height);
 
@@ -150,13 +141,7 @@ public sealed class Blockchain
     public TransactionLocation? FindTransaction(Hash32 txHash) => _store.FindTransaction(txHash);
 
     /// <summary>Total holdings equal genesis + minted − burned. Checked by tests and reported by the devnet.</summary>
-    public bool SupplyIsConserved()
-    {
-        lock (_lock)
-        {
-            return _state.SumOfHoldings() == _state.Supply.Total;
-        }
-    }
+    public bool SupplyIsConserved() => Read(() => _state.SumOfHoldings() == _state.Supply.Total);
 
     /// <summary>
     /// Builds the next block from <paramref name="candidates"/> (in order): each is executed and kept, or left out
@@ -165,7 +150,8 @@ public sealed class Blockchain
     public ProposedBlock Propose(IReadOnlyList<SignedTransaction> candidates, Address proposer, ulong timestampMs)
     {
         var signatureOk = Verifier.VerifyAll(candidates);
-        lock (_lock)
+        _lock.EnterUpgradeableReadLock();
+        try
         {
             var height = (_headHeader?.Height ?? Height.Genesis).Next;
             var changes = _state.BeginChanges();
@@ -206,10 +192,14 @@ public sealed class Blockchain
                 _lastCommit?.Hash ?? Hash32.Zero,
                 Block.ComputeTransactionsRoot(included),
                 (uint)included.Count,
-                _state.PreviewRoot(changes),
+                PreviewRoot(changes),
                 proposer);
             var block = new Block(header, included);
             return new ProposedBlock(block, block.Encode(), changes, _headHash, rejected);
+        }
+        finally
+        {
+            _lock.ExitUpgradeableReadLock();
         }
     }
 
@@ -217,7 +207,8 @@ public sealed class Blockchain
     public CommittedBlock Commit(ProposedBlock proposed, Commit commit)
     {
         CommittedBlock committed;
-        lock (_lock)
+        _lock.EnterUpgradeableReadLock();
+        try
         {
             if (proposed.ParentHash != _headHash)
             {
@@ -225,6 +216,10 @@ public sealed class Blockchain
             }
             ValidatorSet.FromState(_state).VerifyCommit(ChainId, proposed.Block.Header.Height, proposed.Block.Hash, commit);
             committed = CommitLocked(proposed.Block, proposed.Encoded, commit, proposed.Changes);
+        }
+        finally
+        {
+            _lock.ExitUpgradeableReadLock();
         }
         BlockCommitted?.Invoke(committed);
         return committed;
@@ -238,7 +233,8 @@ public sealed class Blockchain
     {
         var signatureOk = Verifier.VerifyAll(block.Transactions);
         CommittedBlock committed;
-        lock (_lock)
+        _lock.EnterUpgradeableReadLock();
+        try
         {
             var header = block.Header;
             var expectedHeight = (_headHeader?.Height ?? Height.Genesis).Next;
@@ -268,22 +264,65 @@ public sealed class Blockchain
                 fees += Transition.Apply(changes, tx, header.Height);
             }
             Transition.EndBlock(changes, header.Proposer, fees);
-            var root = _state.PreviewRoot(changes);
+            var root = PreviewRoot(changes);
             Require(root == header.StateRoot, LedgerErrors.BlockWrongStateRoot, $"executing the block gives state root {root}, the header claims {header.StateRoot}");
             committed = CommitLocked(block, encoded, commit, changes);
+        }
+        finally
+        {
+            _lock.ExitUpgradeableReadLock();
         }
         BlockCommitted?.Invoke(committed);
         return committed;
     }
 
+    /// <summary>Persists the block (readers still see the previous head meanwhile), then switches the in-memory state to it.</summary>
     private CommittedBlock CommitLocked(Block block, byte[] encoded, Commit commit, StateOverlay changes)
     {
         _store.WriteBlock(block, encoded, commit, changes);
-        _state.Apply(changes);
-        _headHeader = block.Header;
-        _lastCommit = commit;
-        _headHash = block.Hash;
+        _lock.EnterWriteLock();
+        try
+        {
+            _state.Apply(changes);
+            _headHeader = block.Header;
+            _lastCommit = commit;
+            _headHash = block.Hash;
+        }
+        finally
+        {
+            _lock.ExitWriteLock();
+        }
         return new CommittedBlock(block, commit, encoded.Length);
+    }
+
+    /// <summary>The root with <paramref name="changes"/> applied; the tree is briefly changed and restored, so readers wait.</summary>
+    private Hash32 PreviewRoot(StateOverlay changes)
+    {
+        _lock.EnterWriteLock();
+        try
+        {
+            return _state.PreviewRoot(changes);
+        }
+        finally
+        {
+            _lock.ExitWriteLock();
+        }
+    }
+
+    /// <summary>Releases the lock's wait handles; the store belongs to the caller and stays open.</summary>
+    public void Dispose() => _lock.Dispose();
+
+    private T Read<T>(Func<T> read)
+    {
+        _lock.EnterReadLock();
+        try
+        {
+            return read();
+        }
+        finally
+        {
+            _lock.ExitReadLock();
+        }
     }
 
     private static void Require(bool condition, string code, string message)

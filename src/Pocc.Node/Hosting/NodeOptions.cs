@@ -32,9 +32,9 @@ public sealed record NodeOptions
         {
             throw new ArgumentException($"Node:ApiUrl '{ApiUrl}' must be an http(s) URL such as http://127.0.0.1:26657");
         }
-        if (BlockIntervalMs is < 10 or > 600_000)
+        if (BlockIntervalMs is < 1 or > 600_000)
         {
-            throw new ArgumentException($"Node:BlockIntervalMs must be between 10 and 600000, not {BlockIntervalMs}");
+            throw new ArgumentException($"Node:BlockIntervalMs must be between 1 and 600000, not {BlockIntervalMs}");
         }
         if (MempoolMaxTransactions < 1 || MempoolMaxBytes < 1024 || MempoolMaxPerSender < 1)
         {
