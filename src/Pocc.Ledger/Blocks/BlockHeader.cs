@@ -24,9 +24,31 @@ public sealed record BlockHeader(
     public const byte Version = 1;
     public const int MaxEncodedSize = 512;
 
+    // A cache of the encoding's hash. It is not part of the header: `with` starts without it (see the copy
+    // constructor) and equality ignores it.
     private Hash32? _hash;
 
     public Hash32 Hash => _hash ??= Blake3Hash.Of(Canonical.Encode(this));
+
+    private BlockHeader(BlockHeader original)
+    {
+        ChainId = original.ChainId;
+        Height = original.Height;
+        TimestampMs = original.TimestampMs;
+        PreviousHash = original.PreviousHash;
+        LastCommitHash = original.LastCommitHash;
+        TransactionsRoot = original.TransactionsRoot;
+        TransactionCount = original.TransactionCount;
+        StateRoot = original.StateRoot;
+        Proposer = original.Proposer;
+    }
+
+    public bool Equals(BlockHeader? other) =>
+        other is not null && ChainId == other.ChainId && Height == other.Height && TimestampMs == other.TimestampMs
+        && PreviousHash == other.PreviousHash && LastCommitHash == other.LastCommitHash && TransactionsRoot == other.TransactionsRoot
+        && TransactionCount == other.TransactionCount && StateRoot == other.StateRoot && Proposer == other.Proposer;
+
+    public override int GetHashCode() => HashCode.Combine(Height, PreviousHash, TransactionsRoot, StateRoot);
 
     public void Write(ref CanonicalWriter writer)
     {

@@ -95,11 +95,7 @@ public sealed class TransactionPool
         {
             throw new LedgerException(LedgerErrors.NonceGap, $"nonce {tx.Nonce} is more than {_options.MaxPerSender} ahead of the account's next nonce {account.Nonce}");
         }
-        var spend = tx.Fee + tx.Payload switch { Transfer t => t.Amount, Bond b => b.Amount, _ => Amount.Zero };
-        if (account.Balance < spend)
-        {
-            throw new LedgerException(LedgerErrors.InsufficientFunds, $"balance {account.Balance} is less than the {spend} this transaction spends (fee included)");
-        }
+        State.StateTransition.RequireAffordable(account, tx);
         if (tx.Payload is Unbond unbond && account.Bonded < unbond.Amount)
         {
             throw new LedgerException(LedgerErrors.InsufficientStake, $"bonded stake {account.Bonded} is less than the {unbond.Amount} to unbond");
@@ -127,7 +123,7 @@ public sealed class TransactionPool
             {
                 throw new LedgerException(LedgerErrors.SenderQueueFull, $"sender already has {queue.Count} pending transactions");
             }
-            MakeRoom(signed);
+            MakeRoom(signed, existing);
             if (existing is not null)
             {
                 RemoveLocked(existing);
@@ -141,21 +137,57 @@ public sealed class TransactionPool
         }
     }
 
-    private void MakeRoom(SignedTransaction incoming)
+    /// <summary>
+    /// Evicts the cheapest pending transactions (and the later nonces of their senders, which could no longer run)
+    /// until <paramref name="incoming"/> fits, counting the room a replaced transaction frees. The evictions are
+    /// planned first and carried out only if they make room with transactions cheaper than the newcomer, so a
+    /// refused transaction changes nothing.
+    /// </summary>
+    private void MakeRoom(SignedTransaction incoming, Entry? replaced)
     {
-        while (_byHash.Count >= _options.MaxTransactions || _bytes + incoming.EncodedSize > _options.MaxBytes)
+        long count = _byHash.Count - (replaced is null ? 0 : 1);
+        long bytes = _bytes - (replaced?.Tx.EncodedSize ?? 0);
+        if (count < _options.MaxTransactions && bytes + incoming.EncodedSize <= _options.MaxBytes)
         {
-            var cheapest = _byFee.Min!;
+            return;
+        }
+        if (incoming.EncodedSize > _options.MaxBytes)
+        {
+            throw new LedgerException(LedgerErrors.MempoolFull, $"a transaction of {incoming.EncodedSize} bytes can never fit the mempool's {_options.MaxBytes} bytes");
+        }
+        var evict = new HashSet<Entry>();
+        foreach (var cheapest in _byFee)
+        {
+            if (count < _options.MaxTransactions && bytes + incoming.EncodedSize <= _options.MaxBytes)
+            {
+                break;
+            }
+            if (evict.Contains(cheapest) || cheapest == replaced)
+            {
+                continue;
+            }
             if (cheapest.Tx.Transaction.Fee >= incoming.Transaction.Fee)
             {
-                throw new LedgerException(LedgerErrors.MempoolFull, $"the mempool is full and every pending transaction pays at least fee {cheapest.Tx.Transaction.Fee}");
+                break;
             }
-            // Later nonces of the evicted sender could never run without it, so they go too.
             var queue = _bySender[cheapest.Tx.Transaction.SenderAddress];
             for (int i = queue.Count - 1; i >= 0 && queue.Keys[i] >= cheapest.Tx.Transaction.Nonce; i--)
             {
-                RemoveLocked(queue.Values[i]);
+                var entry = queue.Values[i];
+                if (entry != replaced && evict.Add(entry))
+                {
+                    count--;
+                    bytes -= entry.Tx.EncodedSize;
+                }
             }
+        }
+        if (count >= _options.MaxTransactions || bytes + incoming.EncodedSize > _options.MaxBytes)
+        {
+            throw new LedgerException(LedgerErrors.MempoolFull, $"the mempool is full and no cheaper transactions than fee {incoming.Transaction.Fee} can make room");
+        }
+        foreach (var entry in evict)
+        {
+            RemoveLocked(entry);
         }
     }
 

@@ -67,16 +67,7 @@ public sealed class StateTransition
                 ? new LedgerException(LedgerErrors.NonceTooLow, $"nonce {tx.Nonce} already used; the account's next nonce is {account.Nonce}")
                 : new LedgerException(LedgerErrors.NonceGap, $"nonce {tx.Nonce} is ahead of the account's next nonce {account.Nonce}");
         }
-        var spend = tx.Fee + tx.Payload switch
-        {
-            Transfer t => t.Amount,
-            Bond b => b.Amount,
-            _ => Amount.Zero,
-        };
-        if (account.Balance < spend)
-        {
-            throw new LedgerException(LedgerErrors.InsufficientFunds, $"balance {account.Balance} is less than the {spend} this transaction spends (fee included)");
-        }
+        var spend = RequireAffordable(account, tx);
         var paid = account with { Balance = account.Balance - spend, Nonce = account.Nonce + 1 };
 
         switch (tx.Payload)
@@ -144,6 +135,25 @@ public sealed class StateTransition
             Minted = state.Supply.Minted + Parameters.BlockReward,
             Burned = state.Supply.Burned + burned,
         };
+    }
+
+    /// <summary>
+    /// What the transaction takes from the balance (fee plus the amount it moves or bonds), refused if the balance
+    /// does not cover it. Summed in 128 bits: a fee and amount whose sum overflows 64 bits are simply unaffordable.
+    /// </summary>
+    public static Amount RequireAffordable(Account account, Transaction tx)
+    {
+        UInt128 spend = (UInt128)tx.Fee.Value + tx.Payload switch
+        {
+            Transfer t => t.Amount.Value,
+            Bond b => b.Amount.Value,
+            _ => 0UL,
+        };
+        if (spend > account.Balance.Value)
+        {
+            throw new LedgerException(LedgerErrors.InsufficientFunds, $"balance {account.Balance} is less than the {spend} this transaction spends (fee included)");
+        }
+        return new Amount((ulong)spend);
     }
 
     private static void RequirePositive(Amount amount)

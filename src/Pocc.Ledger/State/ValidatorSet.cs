@@ -57,8 +57,16 @@ public sealed class ValidatorSet
         }
         var message = Commit.SigningBytes(chainId, height, commit.Round, commit.BlockHash);
         UInt128 signedPower = 0;
+        Core.Addressing.Address? previous = null;
         foreach (var signature in commit.Signatures)
         {
+            // One canonical order, each validator once: a repeated signature must not count its power twice,
+            // and an unsorted commit would be stored in a form that no decoder accepts.
+            if (previous is { } last && signature.Validator.CompareTo(last) <= 0)
+            {
+                throw new LedgerException(LedgerErrors.BlockBadCommit, "commit signatures must be sorted by validator address, each validator once");
+            }
+            previous = signature.Validator;
             if (!_byAddress.TryGetValue(signature.Validator, out var member))
             {
                 throw new LedgerException(LedgerErrors.BlockBadCommit, $"commit is signed by {signature.Validator}, which is not in the validator set");

@@ -87,6 +87,7 @@ internal sealed class TestChain : IDisposable
     /// <summary>Closes the store and opens it again with <paramref name="genesis"/>; throws whatever <see cref="Blockchain.Open"/> throws.</summary>
     public void Reopen(GenesisDocument genesis)
     {
+        Chain.Dispose();
         _store.Dispose();
         _store = RocksDbStore.Open(_directory.Path);
         Chain = Blockchain.Open(_store, genesis);
@@ -94,6 +95,7 @@ internal sealed class TestChain : IDisposable
 
     public void Dispose()
     {
+        Chain.Dispose();
         _store.Dispose();
         _directory.Dispose();
     }
