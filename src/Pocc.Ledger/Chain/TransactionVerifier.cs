@@ -12,11 +12,20 @@ namespace Pocc.Ledger.Chain;
 public sealed class TransactionVerifier
 {
     private readonly int _generationSize;
-    private ConcurrentDictionary<Hash32, byte> _current = new();
-    private ConcurrentDictionary<Hash32, byte> _previous = new();
+    private ConcurrentDictionary<Hash32, byte> _current;
+    private ConcurrentDictionary<Hash32, byte> _previous;
     private readonly Lock _rotateLock = new();
 
-    public TransactionVerifier(int generationSize = 200_000) => _generationSize = generationSize;
+    public TransactionVerifier(int generationSize = 200_000)
+    {
+        _generationSize = generationSize;
+        _current = NewGeneration();
+        _previous = NewGeneration();
+    }
+
+    // Sized up front and striped widely: a growing dictionary takes all its locks to resize, which stalls every
+    // verifying core at once.
+    private ConcurrentDictionary<Hash32, byte> NewGeneration() => new(concurrencyLevel: 64, capacity: _generationSize + _generationSize / 4);
 
     public bool Verify(SignedTransaction tx)
     {
@@ -65,7 +74,7 @@ public sealed class TransactionVerifier
                 if (_current.Count >= _generationSize)
                 {
                     _previous = _current;
-                    _current = new ConcurrentDictionary<Hash32, byte>();
+                    _current = NewGeneration();
                 }
             }
         }

@@ -46,17 +46,17 @@ public sealed class TransactionPool
     /// <summary>Admits one transaction or throws <see cref="LedgerException"/> saying why not; a refusal changes nothing.</summary>
     public void Add(SignedTransaction tx)
     {
-        _chain.Transition.CheckStateless(tx);
-        if (!_chain.Verifier.Verify(tx))
+        Check(tx);
+        ulong height = _chain.Height.Value;
+        lock (_lock)
         {
-            throw new LedgerException(LedgerErrors.BadSignature, "signature does not verify for the sender's public key");
+            InsertLocked(tx, height);
         }
-        AddVerified(tx);
     }
 
     /// <summary>
-    /// Admits many transactions on every core (checks, signature and insertion per transaction, so no core idles
-    /// while another inserts); returns null for each admitted one, else its error.
+    /// Admits many transactions on every core: each core checks a slice (signature, nonce, balance) without the pool's
+    /// lock, then inserts the slice under one acquisition. Returns null for each admitted transaction, else its error.
     /// </summary>
     public LedgerException?[] AddBatch(IReadOnlyList<SignedTransaction> transactions)
     {
@@ -67,26 +67,48 @@ public sealed class TransactionPool
         }
         Parallel.ForEach(System.Collections.Concurrent.Partitioner.Create(0, transactions.Count, 128), range =>
         {
+            var admitted = new List<int>(range.Item2 - range.Item1);
             for (int i = range.Item1; i < range.Item2; i++)
             {
                 try
                 {
-                    Add(transactions[i]);
+                    Check(transactions[i]);
+                    admitted.Add(i);
                 }
                 catch (LedgerException e)
                 {
                     errors[i] = e;
                 }
             }
+            ulong height = _chain.Height.Value;
+            lock (_lock)
+            {
+                foreach (int i in admitted)
+                {
+                    try
+                    {
+                        InsertLocked(transactions[i], height);
+                    }
+                    catch (LedgerException e)
+                    {
+                        errors[i] = e;
+                    }
+                }
+            }
         });
         return errors;
     }
 
-    private void AddVerified(SignedTransaction signed)
+    /// <summary>Everything that needs no pool state: stateless rules, the signature, and the sender's nonce, balance and stake.</summary>
+    private void Check(SignedTransaction signed)
     {
+        _chain.Transition.CheckStateless(signed);
+        if (!_chain.Verifier.Verify(signed))
+        {
+            throw new LedgerException(LedgerErrors.BadSignature, "signature does not verify for the sender's public key");
+        }
         var tx = signed.Transaction;
-        var sender = tx.SenderAddress;
-        var account = _chain.GetAccount(sender);
+        var account = _chain.GetAccount(tx.SenderAddress);
         if (tx.Nonce < account.Nonce)
         {
             throw new LedgerException(LedgerErrors.NonceTooLow, $"nonce {tx.Nonce} already used; the account's next nonce is {account.Nonce}");
@@ -100,41 +122,43 @@ public sealed class TransactionPool
         {
             throw new LedgerException(LedgerErrors.InsufficientStake, $"bonded stake {account.Bonded} is less than the {unbond.Amount} to unbond");
         }
+    }
 
-        lock (_lock)
+    private void InsertLocked(SignedTransaction signed, ulong height)
+    {
+        var tx = signed.Transaction;
+        var sender = tx.SenderAddress;
+        if (_byHash.ContainsKey(signed.Hash))
         {
-            if (_byHash.ContainsKey(signed.Hash))
-            {
-                throw new LedgerException(LedgerErrors.Duplicate, $"transaction {signed.Hash} is already pending");
-            }
-            if (!_bySender.TryGetValue(sender, out var queue))
-            {
-                queue = [];
-            }
-            if (queue.TryGetValue(tx.Nonce, out var existing))
-            {
-                var old = existing.Tx.Transaction.Fee.Value;
-                if ((UInt128)tx.Fee.Value * 100 < (UInt128)old * (100 + _options.ReplacementFeeBumpPercent))
-                {
-                    throw new LedgerException(LedgerErrors.FeeTooLowToReplace, $"a transaction with nonce {tx.Nonce} is pending with fee {old}; a replacement must pay at least {_options.ReplacementFeeBumpPercent}% more");
-                }
-            }
-            else if (queue.Count >= _options.MaxPerSender)
-            {
-                throw new LedgerException(LedgerErrors.SenderQueueFull, $"sender already has {queue.Count} pending transactions");
-            }
-            MakeRoom(signed, existing);
-            if (existing is not null)
-            {
-                RemoveLocked(existing);
-            }
-            var entry = new Entry(signed, _time.GetTimestamp(), _chain.Height.Value, ++_sequence);
-            queue[tx.Nonce] = entry;
-            _bySender[sender] = queue;
-            _byHash[signed.Hash] = entry;
-            _byFee.Add(entry);
-            _bytes += signed.EncodedSize;
+            throw new LedgerException(LedgerErrors.Duplicate, $"transaction {signed.Hash} is already pending");
         }
+        if (!_bySender.TryGetValue(sender, out var queue))
+        {
+            queue = [];
+        }
+        if (queue.TryGetValue(tx.Nonce, out var existing))
+        {
+            var old = existing.Tx.Transaction.Fee.Value;
+            if ((UInt128)tx.Fee.Value * 100 < (UInt128)old * (100 + _options.ReplacementFeeBumpPercent))
+            {
+                throw new LedgerException(LedgerErrors.FeeTooLowToReplace, $"a transaction with nonce {tx.Nonce} is pending with fee {old}; a replacement must pay at least {_options.ReplacementFeeBumpPercent}% more");
+            }
+        }
+        else if (queue.Count >= _options.MaxPerSender)
+        {
+            throw new LedgerException(LedgerErrors.SenderQueueFull, $"sender already has {queue.Count} pending transactions");
+        }
+        MakeRoom(signed, existing);
+        if (existing is not null)
+        {
+            RemoveLocked(existing);
+        }
+        var entry = new Entry(signed, _time.GetTimestamp(), height, ++_sequence);
+        queue[tx.Nonce] = entry;
+        _bySender[sender] = queue;
+        _byHash[signed.Hash] = entry;
+        _byFee.Add(entry);
+        _bytes += signed.EncodedSize;
     }
 
     /// <summary>
