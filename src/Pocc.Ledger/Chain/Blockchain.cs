@@ -109,18 +109,8 @@ public sealed class Blockchain : IDisposable
     /// <summary>The head, its hash and the state root after it, read together so they describe the same block.</summary>
     public ChainHead GetHead() => Read(() => new ChainHead(_headHeader?.Height ?? Height.Genesis, _headHash, _state.Root, _headHeader));
 
-    public Account GetAccount(Address address)
-    {
-        _lock.EnterReadLock();
-        try
-        {
-            return _state.GetAccount(address);
-        }
-        finally
-        {
-            _lock.ExitReadLock();
-        }
-    }
+    /// <summary>An account as of the last committed block (or the one being applied); lock-free, for the hot admission path.</summary>
+    public Account GetAccount(Address address) => _state.GetAccount(address);
 
     /// <summary>The account, its proof against the head's state root, and the head (null before block 1).</summary>
     public (Account Account, SparseMerkleProof Proof, Hash32 StateRoot, BlockHeader? Header) GetAccountWithProof(Address address) =>

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Pocc.Core.Addressing;
 using Pocc.Core.Hashing;
 using Pocc.Core.Merkle;
@@ -11,13 +12,15 @@ namespace Pocc.Ledger.State;
 /// </summary>
 public sealed class LedgerState
 {
-    private readonly Dictionary<Address, Account> _accounts;
+    // Concurrent so that account lookups (mempool admission, on every core) need no lock: a lookup during a commit
+    // sees each account either before or after the block, never torn.
+    private readonly ConcurrentDictionary<Address, Account> _accounts;
     private readonly SortedDictionary<Address, Validator> _validators;
     private readonly SparseMerkleTree _tree;
     // Derived index (rebuilt on load, never stored): release height -> accounts with stake due then.
     private readonly SortedDictionary<ulong, SortedSet<Address>> _unbondingDue = [];
 
-    private LedgerState(Dictionary<Address, Account> accounts, SortedDictionary<Address, Validator> validators, SupplyLedger supply)
+    private LedgerState(ConcurrentDictionary<Address, Account> accounts, SortedDictionary<Address, Validator> validators, SupplyLedger supply)
     {
         _accounts = accounts;
         _validators = validators;
@@ -49,7 +52,7 @@ public sealed class LedgerState
     public IEnumerable<KeyValuePair<Address, Account>> Accounts => _accounts;
 
     public static LedgerState Create(IEnumerable<KeyValuePair<Address, Account>> accounts, IEnumerable<KeyValuePair<Address, Validator>> validators, SupplyLedger supply) =>
-        new(new Dictionary<Address, Account>(accounts), new SortedDictionary<Address, Validator>(new Dictionary<Address, Validator>(validators)), supply);
+        new(new ConcurrentDictionary<Address, Account>(accounts), new SortedDictionary<Address, Validator>(new Dictionary<Address, Validator>(validators)), supply);
 
     public Account GetAccount(Address address) => _accounts.TryGetValue(address, out var account) ? account : Account.Empty;
 

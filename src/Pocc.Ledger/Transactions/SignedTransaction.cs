@@ -30,7 +30,19 @@ public sealed class SignedTransaction : ICanonical<SignedTransaction>
 
     public int EncodedSize => Encoded.Length;
 
-    public bool VerifySignature() => Ed25519.Verify(Transaction.Sender, Transaction.SigningBytes(), Signature);
+    /// <summary>
+    /// Checks the signature over the signing bytes: the domain tag and the transaction's encoding, which is this
+    /// object's encoding without the trailing signature, so nothing is encoded again on the hot path.
+    /// </summary>
+    public bool VerifySignature()
+    {
+        var body = Encoded[..^Signature.Size];
+        int length = Transaction.SigningDomain.Length + body.Length;
+        Span<byte> message = length <= 512 ? stackalloc byte[length] : new byte[length];
+        Transaction.SigningDomain.CopyTo(message);
+        body.CopyTo(message[Transaction.SigningDomain.Length..]);
+        return Ed25519.Verify(Transaction.Sender, message, Signature);
+    }
 
     public void Write(ref CanonicalWriter writer)
     {

@@ -14,7 +14,7 @@ public sealed record Transaction(ChainId ChainId, PublicKey Sender, ulong Nonce,
     public const byte Version = 1;
 
     /// <summary>Domain tag prepended to the encoding before signing, so no other signed object can be replayed as a transaction.</summary>
-    private static readonly byte[] SigningDomain = "pocc/tx/v1\0"u8.ToArray();
+    internal static readonly byte[] SigningDomain = "pocc/tx/v1\0"u8.ToArray();
 
     public Address SenderAddress => Sender.Address;
 
