@@ -37,4 +37,14 @@ public static class LedgerErrors
     public const string BlockWrongParent = "block.wrong_parent";
     public const string BlockWrongStateRoot = "block.wrong_state_root";
     public const string BlockBadCommit = "block.bad_commit";
+    public const string BlockVerdictMismatch = "block.verdict_mismatch";
+    public const string WorkerExists = "worker.already_registered";
+    public const string WorkerNotFound = "worker.not_found";
+    public const string InvalidTask = "task.invalid";
+    public const string TaskNotFound = "task.not_found";
+    public const string TaskWrongState = "task.wrong_state";
+    public const string TaskNotAssignedToSender = "task.not_assigned_to_sender";
+    public const string TaskDeadlinePassed = "task.deadline_passed";
+    public const string NotAValidator = "tx.not_a_validator";
+    public const string VerdictMismatch = "task.verdict_mismatch";
 }

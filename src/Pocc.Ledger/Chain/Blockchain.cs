@@ -5,6 +5,7 @@ using Pocc.Ledger.Blocks;
 using Pocc.Ledger.Genesis;
 using Pocc.Ledger.Primitives;
 using Pocc.Ledger.State;
+using Pocc.Ledger.Tasks;
 using Pocc.Ledger.Transactions;
 using Pocc.Storage;
 
@@ -26,10 +27,13 @@ public sealed class Blockchain : IDisposable
     private BlockHeader? _headHeader;
     private Commit? _lastCommit;
 
-    private Blockchain(ChainStore store, GenesisDocument genesis, LedgerState state, TransactionVerifier verifier)
+    private readonly IResultVerifier? _results;
+
+    private Blockchain(ChainStore store, GenesisDocument genesis, LedgerState state, TransactionVerifier verifier, IResultVerifier? results)
     {
         _store = store;
         _state = state;
+        _results = results;
         Verifier = verifier;
         GenesisHash = genesis.Hash;
         GenesisTimeMs = genesis.GenesisTimeMs;
@@ -70,7 +74,11 @@ public sealed class Blockchain : IDisposable
     /// Opens the chain in <paramref name="kv"/>: writes the genesis state into an empty store, or loads the stored
     /// state, rebuilds its tree and checks the root against the last committed header before anything else runs.
     /// </summary>
-    public static Blockchain Open(IKeyValueStore kv, GenesisDocument genesis, TransactionVerifier? verifier = null)
+    /// <param name="results">
+    /// Checks compute results before a verdict on them is accepted. Without one, this node cannot check verdicts and
+    /// refuses every block or transaction that carries one: a wrong result is never settled on trust.
+    /// </param>
+    public static Blockchain Open(IKeyValueStore kv, GenesisDocument genesis, TransactionVerifier? verifier = null, IResultVerifier? results = null)
     {
         var store = new ChainStore(kv);
         var genesisHash = genesis.Hash;
@@ -79,14 +87,14 @@ public sealed class Blockchain : IDisposable
         {
             var state = genesis.BuildState();
             store.WriteGenesis(genesisHash, state);
-            return new Blockchain(store, genesis, state, verifier ?? new TransactionVerifier());
+            return new Blockchain(store, genesis, state, verifier ?? new TransactionVerifier(), results);
         }
         if (storedGenesis.Value != genesisHash)
         {
             throw new StorageException(StorageException.Corrupt, $"the database belongs to genesis {storedGenesis.Value}, not to this genesis file ({genesisHash})");
         }
         var loaded = store.LoadState();
-        var chain = new Blockchain(store, genesis, loaded, verifier ?? new TransactionVerifier());
+        var chain = new Blockchain(store, genesis, loaded, verifier ?? new TransactionVerifier(), results);
         var (height, hash) = store.Head ?? throw new StorageException(StorageException.Corrupt, "the database has a genesis but no head");
         if (height > Height.Genesis)
         {
@@ -164,6 +172,7 @@ public sealed class Blockchain : IDisposable
                 }
                 try
                 {
+                    CheckVerdict(changes, tx, LedgerErrors.VerdictMismatch);
                     fees += Transition.Apply(changes, tx, height);
                     included.Add(tx);
                     bytes += tx.EncodedSize + 4;
@@ -173,7 +182,7 @@ public sealed class Blockchain : IDisposable
                     rejected.Add(new RejectedTransaction(tx, e.Code, e.Message));
                 }
             }
-            Transition.EndBlock(changes, proposer, fees);
+            Transition.EndBlock(changes, proposer, fees, _headHash, height);
             var header = new BlockHeader(
                 ChainId,
                 height,
@@ -251,9 +260,10 @@ public sealed class Blockchain : IDisposable
             var fees = Amount.Zero;
             foreach (var tx in block.Transactions)
             {
+                CheckVerdict(changes, tx, LedgerErrors.BlockVerdictMismatch);
                 fees += Transition.Apply(changes, tx, header.Height);
             }
-            Transition.EndBlock(changes, header.Proposer, fees);
+            Transition.EndBlock(changes, header.Proposer, fees, _headHash, header.Height);
             var root = PreviewRoot(changes);
             Require(root == header.StateRoot, LedgerErrors.BlockWrongStateRoot, $"executing the block gives state root {root}, the header claims {header.StateRoot}");
             committed = CommitLocked(block, encoded, commit, changes);
@@ -264,6 +274,64 @@ public sealed class Blockchain : IDisposable
         }
         BlockCommitted?.Invoke(committed);
         return committed;
+    }
+
+    /// <summary>
+    /// A verdict is accepted only if this node's own check of the committed result agrees, with the challenge seed
+    /// taken from the hash of the block that recorded the commitment.
+    /// </summary>
+    private void CheckVerdict(StateOverlay changes, SignedTransaction tx, string mismatchCode)
+    {
+        if (tx.Transaction.Payload is not SubmitVerdict verdict || changes.GetTask(verdict.TaskId) is not { State: TaskState.Committed } task)
+        {
+            return;
+        }
+        if (_results is null)
+        {
+            throw new LedgerException(mismatchCode, "this node has no result verifier, so it cannot check verdicts");
+        }
+        var commitBlockHash = task.CommitHeight == (_headHeader?.Height ?? Height.Genesis)
+            ? _headHash
+            : _store.GetHeader(task.CommitHeight)?.Hash ?? throw new LedgerException(mismatchCode, $"block {task.CommitHeight} is not stored");
+        var local = _results.Verify(task, TaskRules.ChallengeSeed(commitBlockHash, task));
+        if (local != verdict.Outcome)
+        {
+            throw new LedgerException(mismatchCode, $"verdict {verdict.Outcome} on task {task.Id} disagrees with this node's check ({local})");
+        }
+    }
+
+    public ComputeTask? GetTask(ulong id) => Read(() => _state.GetTask(id));
+
+    public Worker? GetWorker(Address address) => Read(() => _state.GetWorker(address));
+
+    public IReadOnlyList<KeyValuePair<Address, Worker>> GetWorkers() => Read(() => (IReadOnlyList<KeyValuePair<Address, Worker>>)[.. _state.Workers]);
+
+    /// <summary>Open tasks (posted, assigned, committed), oldest first.</summary>
+    public IReadOnlyList<ComputeTask> GetOpenTasks() => Read(() => (IReadOnlyList<ComputeTask>)[.. _state.OpenTaskIds.Select(id => _state.Tasks[id])]);
+
+    /// <summary>Tasks by id, newest first, starting below <paramref name="beforeId"/> (for paging), at most <paramref name="limit"/>.</summary>
+    public IReadOnlyList<ComputeTask> GetTasks(ulong beforeId, int limit, TaskState? state = null) => Read(() =>
+    {
+        var result = new List<ComputeTask>(Math.Min(limit, 1000));
+        for (ulong id = Math.Min(beforeId, _state.Registry.NextTaskId) - 1; id >= 1 && result.Count < limit; id--)
+        {
+            if (_state.Tasks.TryGetValue(id, out var task) && (state is null || task.State == state))
+            {
+                result.Add(task);
+            }
+        }
+        return (IReadOnlyList<ComputeTask>)result;
+    });
+
+    /// <summary>The block hash that seeds a committed task's challenges, once that block is final.</summary>
+    public Hash32? ChallengeSeedFor(ComputeTask task)
+    {
+        if (task.State is not (TaskState.Committed or TaskState.Verified or TaskState.Settled or TaskState.Rejected) || task.CommitHeight == Height.Genesis)
+        {
+            return null;
+        }
+        var header = _store.GetHeader(task.CommitHeight);
+        return header is null ? null : TaskRules.ChallengeSeed(header.Hash, task);
     }
 
     /// <summary>Persists the block (readers still see the previous head meanwhile), then switches the in-memory state to it.</summary>

@@ -4,6 +4,7 @@ using Pocc.Core.Hashing;
 using Pocc.Ledger.Blocks;
 using Pocc.Ledger.Primitives;
 using Pocc.Ledger.State;
+using Pocc.Ledger.Tasks;
 using Pocc.Storage;
 
 namespace Pocc.Ledger.Chain;
@@ -26,6 +27,9 @@ public sealed class ChainStore
     private const byte AccountPrefix = (byte)'a';
     private const byte ValidatorPrefix = (byte)'v';
     private static readonly byte[] SupplyKey = [(byte)'s'];
+    private const byte WorkerPrefix = (byte)'w';
+    private const byte TaskPrefix = (byte)'t';
+    private static readonly byte[] TaskRegistryKey = [(byte)'r'];
 
     private readonly IKeyValueStore _store;
 
@@ -76,6 +80,7 @@ public sealed class ChainStore
             batch.Put(Column.State, AddressKey(ValidatorPrefix, address), validator.Encode());
         }
         batch.Put(Column.State, SupplyKey, state.Supply.Encode());
+        batch.Put(Column.State, TaskRegistryKey, state.Registry.Encode());
         batch.Put(Column.Meta, HeadKey, HeadValue(Height.Genesis, genesisHash));
         _store.Commit(batch);
     }
@@ -111,7 +116,16 @@ public sealed class ChainStore
         {
             batch.Put(Column.State, AddressKey(ValidatorPrefix, address), validator.Encode());
         }
+        foreach (var (address, worker) in changes.ChangedWorkers)
+        {
+            batch.Put(Column.State, AddressKey(WorkerPrefix, address), worker.Encode());
+        }
+        foreach (var (id, task) in changes.ChangedTasks)
+        {
+            batch.Put(Column.State, TaskKey(id), task.Encode());
+        }
         batch.Put(Column.State, SupplyKey, changes.Supply.Encode());
+        batch.Put(Column.State, TaskRegistryKey, changes.Registry.Encode());
         batch.Put(Column.Meta, HeadKey, HeadValue(height, block.Hash));
         _store.Commit(batch);
     }
@@ -129,8 +143,19 @@ public sealed class ChainStore
         {
             validators.Add(new(new Address(key.AsSpan(1)), Validator.Decode(value)));
         }
+        var workers = new List<KeyValuePair<Address, Worker>>();
+        foreach (var (key, value) in _store.Iterate(Column.State, [WorkerPrefix]))
+        {
+            workers.Add(new(new Address(key.AsSpan(1)), Worker.Decode(value)));
+        }
+        var tasks = new List<ComputeTask>();
+        foreach (var (_, value) in _store.Iterate(Column.State, [TaskPrefix]))
+        {
+            tasks.Add(ComputeTask.Decode(value));
+        }
         var supply = _store.Get(Column.State, SupplyKey) ?? throw new StorageException(StorageException.Corrupt, "the stored state has no supply record");
-        return LedgerState.Create(accounts, validators, SupplyLedger.Decode(supply));
+        var registry = _store.Get(Column.State, TaskRegistryKey) ?? throw new StorageException(StorageException.Corrupt, "the stored state has no task registry");
+        return LedgerState.Create(accounts, validators, SupplyLedger.Decode(supply), workers, tasks, TaskRegistry.Decode(registry));
     }
 
     private static byte[] HeadValue(Height height, Hash32 hash)
@@ -154,6 +179,14 @@ public sealed class ChainStore
         var key = new byte[1 + Hash32.Size];
         key[0] = prefix;
         hash.CopyTo(key.AsSpan(1));
+        return key;
+    }
+
+    private static byte[] TaskKey(ulong id)
+    {
+        var key = new byte[9];
+        key[0] = TaskPrefix;
+        BinaryPrimitives.WriteUInt64BigEndian(key.AsSpan(1), id);
         return key;
     }
 

@@ -167,6 +167,15 @@ public sealed record GenesisParameters
     [JsonPropertyName("unbonding_period_blocks")] public ulong UnbondingPeriodBlocks { get; init; } = Defaults.UnbondingPeriodBlocks;
     [JsonPropertyName("max_block_transactions")] public int MaxBlockTransactions { get; init; } = Defaults.MaxBlockTransactions;
     [JsonPropertyName("max_block_bytes")] public int MaxBlockBytes { get; init; } = Defaults.MaxBlockBytes;
+    [JsonPropertyName("minimum_worker_stake")] public ulong MinimumWorkerStake { get; init; } = Defaults.MinimumWorkerStake.Value;
+    [JsonPropertyName("minimum_task_fee")] public ulong MinimumTaskFee { get; init; } = Defaults.MinimumTaskFee.Value;
+    [JsonPropertyName("verification_fee_basis_points")] public ulong VerificationFeeBasisPoints { get; init; } = Defaults.VerificationFeeBasisPoints;
+    [JsonPropertyName("worker_reward_basis_points")] public ulong WorkerRewardBasisPoints { get; init; } = Defaults.WorkerRewardBasisPoints;
+    [JsonPropertyName("slash_basis_points")] public ulong SlashBasisPoints { get; init; } = Defaults.SlashBasisPoints;
+    [JsonPropertyName("lateness_penalty_basis_points")] public ulong LatenessPenaltyBasisPoints { get; init; } = Defaults.LatenessPenaltyBasisPoints;
+    [JsonPropertyName("max_task_attempts")] public byte MaxTaskAttempts { get; init; } = Defaults.MaxTaskAttempts;
+    [JsonPropertyName("max_active_tasks_per_worker")] public uint MaxActiveTasksPerWorker { get; init; } = Defaults.MaxActiveTasksPerWorker;
+    [JsonPropertyName("unassigned_task_timeout_blocks")] public ulong UnassignedTaskTimeoutBlocks { get; init; } = Defaults.UnassignedTaskTimeoutBlocks;
 
     public ChainParameters ToChainParameters() => new()
     {
@@ -176,5 +185,14 @@ public sealed record GenesisParameters
         UnbondingPeriodBlocks = UnbondingPeriodBlocks,
         MaxBlockTransactions = MaxBlockTransactions,
         MaxBlockBytes = MaxBlockBytes,
+        MinimumWorkerStake = new Amount(MinimumWorkerStake),
+        MinimumTaskFee = new Amount(MinimumTaskFee),
+        VerificationFeeBasisPoints = VerificationFeeBasisPoints,
+        WorkerRewardBasisPoints = WorkerRewardBasisPoints,
+        SlashBasisPoints = SlashBasisPoints,
+        LatenessPenaltyBasisPoints = LatenessPenaltyBasisPoints,
+        MaxTaskAttempts = MaxTaskAttempts,
+        MaxActiveTasksPerWorker = MaxActiveTasksPerWorker,
+        UnassignedTaskTimeoutBlocks = UnassignedTaskTimeoutBlocks,
     };
 }

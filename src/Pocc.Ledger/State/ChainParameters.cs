@@ -25,6 +25,33 @@ public sealed record ChainParameters
 
     public int MaxBlockBytes { get; init; } = 8 * 1024 * 1024;
 
+    /// <summary>The least identity stake a worker must lock to register (and keep, to be assigned work).</summary>
+    public Amount MinimumWorkerStake { get; init; } = new(1_000_000);
+
+    /// <summary>The lowest fee a compute task may offer.</summary>
+    public Amount MinimumTaskFee { get; init; } = new(1_000);
+
+    /// <summary>The verifying proposer's share of a settled task's fee, in basis points.</summary>
+    public ulong VerificationFeeBasisPoints { get; init; } = 500;
+
+    /// <summary>The share of a block's reward paid to the workers whose results settled in it (by compute units), in basis points.</summary>
+    public ulong WorkerRewardBasisPoints { get; init; } = 5_000;
+
+    /// <summary>The share of a worker's stake burned for a proven-wrong result, in basis points.</summary>
+    public ulong SlashBasisPoints { get; init; } = 5_000;
+
+    /// <summary>The share of a worker's stake burned for a missed deadline or an unavailable result, in basis points.</summary>
+    public ulong LatenessPenaltyBasisPoints { get; init; } = 100;
+
+    /// <summary>Assignments a task gets before a run of missed deadlines expires it (fee refunded).</summary>
+    public byte MaxTaskAttempts { get; init; } = 3;
+
+    /// <summary>Tasks one worker may hold at once.</summary>
+    public uint MaxActiveTasksPerWorker { get; init; } = 4;
+
+    /// <summary>Blocks a posted task may wait for a capable worker before it expires and its fee is refunded.</summary>
+    public ulong UnassignedTaskTimeoutBlocks { get; init; } = 1_000;
+
     public Amount FeeBurn(Amount fees) => fees.MulDiv(FeeBurnBasisPoints, BasisPointsPerWhole);
 
     /// <summary>Rules that make a chain unusable are refused when the genesis is loaded, not discovered later.</summary>
@@ -46,6 +73,15 @@ public sealed record ChainParameters
         {
             throw new FormatException("unbonding_period_blocks must be at least 1");
         }
+        if (VerificationFeeBasisPoints > BasisPointsPerWhole || WorkerRewardBasisPoints > BasisPointsPerWhole
+            || SlashBasisPoints > BasisPointsPerWhole || LatenessPenaltyBasisPoints > BasisPointsPerWhole)
+        {
+            throw new FormatException($"basis-point parameters must be at most {BasisPointsPerWhole}");
+        }
+        if (MaxTaskAttempts == 0 || MaxActiveTasksPerWorker == 0 || UnassignedTaskTimeoutBlocks == 0)
+        {
+            throw new FormatException("max_task_attempts, max_active_tasks_per_worker and unassigned_task_timeout_blocks must be at least 1");
+        }
     }
 
     public void Write(ref CanonicalWriter writer)
@@ -57,5 +93,14 @@ public sealed record ChainParameters
         writer.WriteU64(UnbondingPeriodBlocks);
         writer.WriteU32((uint)MaxBlockTransactions);
         writer.WriteU32((uint)MaxBlockBytes);
+        writer.WriteU64(MinimumWorkerStake.Value);
+        writer.WriteU64(MinimumTaskFee.Value);
+        writer.WriteU64(VerificationFeeBasisPoints);
+        writer.WriteU64(WorkerRewardBasisPoints);
+        writer.WriteU64(SlashBasisPoints);
+        writer.WriteU64(LatenessPenaltyBasisPoints);
+        writer.WriteU8(MaxTaskAttempts);
+        writer.WriteU32(MaxActiveTasksPerWorker);
+        writer.WriteU64(UnassignedTaskTimeoutBlocks);
     }
 }

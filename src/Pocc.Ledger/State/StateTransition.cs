@@ -1,6 +1,8 @@
 using System.Collections.Immutable;
 using Pocc.Core.Addressing;
 using Pocc.Ledger.Primitives;
+using Pocc.Core.Hashing;
+using Pocc.Ledger.Tasks;
 using Pocc.Ledger.Transactions;
 
 namespace Pocc.Ledger.State;
@@ -12,10 +14,13 @@ namespace Pocc.Ledger.State;
 /// </summary>
 public sealed class StateTransition
 {
+    private readonly TaskRules _tasks;
+
     public StateTransition(ChainId chainId, ChainParameters parameters)
     {
         ChainId = chainId;
         Parameters = parameters;
+        _tasks = new TaskRules(parameters);
     }
 
     public ChainId ChainId { get; }
@@ -49,6 +54,14 @@ public sealed class StateTransition
             case Unbond unbond:
                 RequirePositive(unbond.Amount);
                 break;
+            case RegisterWorker register:
+                RequirePositive(register.Stake);
+                break;
+            case PostTask post:
+                _tasks.CheckSpec(post.Spec, post.Fee);
+                break;
+            case CommitResult or SubmitVerdict:
+                break;
             default:
                 throw new LedgerException(LedgerErrors.Invalid, $"unsupported transaction kind {tx.Payload.Kind}");
         }
@@ -80,6 +93,24 @@ public sealed class StateTransition
             case Bond bond:
                 state.SetAccount(sender, paid with { Bonded = paid.Bonded + bond.Amount });
                 break;
+            case RegisterWorker register:
+                _tasks.RegisterWorker(state, sender, register, height);
+                state.SetAccount(sender, paid);
+                break;
+            case PostTask post:
+                _tasks.PostTask(state, sender, post, height);
+                state.SetAccount(sender, paid);
+                break;
+            case CommitResult commit:
+                var assigned = _tasks.CheckCommit(state, sender, commit, height);
+                state.SetAccount(sender, paid);
+                _tasks.CommitResult(state, assigned, commit, height);
+                break;
+            case SubmitVerdict verdict:
+                var committed = _tasks.CheckVerdict(state, sender, verdict, height);
+                state.SetAccount(sender, paid);
+                _tasks.ApplyVerdict(state, committed, verdict.Outcome, height);
+                break;
             case Unbond unbond:
                 if (paid.Bonded < unbond.Amount)
                 {
@@ -101,9 +132,13 @@ public sealed class StateTransition
         return tx.Fee;
     }
 
-    /// <summary>Before the block's transactions: stake whose unbonding period has ended returns to the balance.</summary>
+    /// <summary>
+    /// Before the block's transactions: stake whose unbonding period has ended returns to the balance, and assigned
+    /// tasks past their deadline go back to the market.
+    /// </summary>
     public void BeginBlock(StateOverlay state, Height height)
     {
+        _tasks.BeginBlock(state, height);
         foreach (var address in state.UnbondingDueAt(height))
         {
             var account = state.GetAccount(address);
@@ -124,12 +159,17 @@ public sealed class StateTransition
         }
     }
 
-    /// <summary>After the transactions: burn the fees' burn share, pay the rest and the block reward to the proposer.</summary>
-    public void EndBlock(StateOverlay state, Address proposer, Amount fees)
+    /// <summary>
+    /// After the transactions: settle the results verified in this block and assign posted tasks (see
+    /// <see cref="TaskRules.EndBlock"/>), mint the block reward (split between those workers and the proposer),
+    /// burn the fees' burn share and pay the rest of the fees to the proposer.
+    /// </summary>
+    public void EndBlock(StateOverlay state, Address proposer, Amount fees, Hash32 parentHash, Height height)
     {
+        var proposerIncome = _tasks.EndBlock(state, proposer, parentHash, height);
         var burned = Parameters.FeeBurn(fees);
         var proposerAccount = state.GetAccount(proposer);
-        state.SetAccount(proposer, proposerAccount with { Balance = proposerAccount.Balance + (fees - burned) + Parameters.BlockReward });
+        state.SetAccount(proposer, proposerAccount with { Balance = proposerAccount.Balance + (fees - burned) + proposerIncome });
         state.Supply = state.Supply with
         {
             Minted = state.Supply.Minted + Parameters.BlockReward,
@@ -147,6 +187,8 @@ public sealed class StateTransition
         {
             Transfer t => t.Amount.Value,
             Bond b => b.Amount.Value,
+            RegisterWorker r => r.Stake.Value,
+            PostTask p => p.Fee.Value,
             _ => 0UL,
         };
         if (spend > account.Balance.Value)

@@ -6,4 +6,8 @@ public enum TransactionKind : byte
     Transfer = 1,
     Bond = 2,
     Unbond = 3,
+    RegisterWorker = 4,
+    PostTask = 5,
+    CommitResult = 6,
+    SubmitVerdict = 7,
 }

@@ -16,6 +16,10 @@ public abstract record TransactionPayload
         TransactionKind.Transfer => new Transfer(reader.ReadAddress(), new Amount(reader.ReadU64())),
         TransactionKind.Bond => new Bond(new Amount(reader.ReadU64())),
         TransactionKind.Unbond => new Unbond(new Amount(reader.ReadU64())),
+        TransactionKind.RegisterWorker => Tasks.RegisterWorker.ReadFields(ref reader),
+        TransactionKind.PostTask => Tasks.PostTask.ReadFields(ref reader),
+        TransactionKind.CommitResult => Tasks.CommitResult.ReadFields(ref reader),
+        TransactionKind.SubmitVerdict => Tasks.SubmitVerdict.ReadFields(ref reader),
         _ => throw new CodecException(CodecException.InvalidValue, $"unknown transaction kind {(byte)kind}"),
     };
 }
