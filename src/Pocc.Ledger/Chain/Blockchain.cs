@@ -350,7 +350,7 @@ public sealed class Blockchain : IDisposable
         {
             _lock.ExitWriteLock();
         }
-        return new CommittedBlock(block, commit, encoded.Length);
+        return new CommittedBlock(block, commit, encoded.Length, [.. changes.ChangedTasks.Values.OrderBy(t => t.Id)]);
     }
 
     /// <summary>The root with <paramref name="changes"/> applied; the tree is briefly changed and restored, so readers wait.</summary>

@@ -43,6 +43,23 @@ public sealed class TransactionPool
 
     public bool Contains(Hash32 txHash) { lock (_lock) { return _byHash.ContainsKey(txHash); } }
 
+    /// <summary>The nonce a new transaction from <paramref name="sender"/> should use: past its account's nonce and its pending run.</summary>
+    public ulong NextNonce(Address sender)
+    {
+        ulong next = _chain.GetAccount(sender).Nonce;
+        lock (_lock)
+        {
+            if (_bySender.TryGetValue(sender, out var queue))
+            {
+                while (queue.ContainsKey(next))
+                {
+                    next++;
+                }
+            }
+        }
+        return next;
+    }
+
     /// <summary>Admits one transaction or throws <see cref="LedgerException"/> saying why not; a refusal changes nothing.</summary>
     public void Add(SignedTransaction tx)
     {

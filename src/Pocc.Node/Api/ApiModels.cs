@@ -2,6 +2,7 @@ using System.Globalization;
 using Pocc.Core.Merkle;
 using Pocc.Ledger.Blocks;
 using Pocc.Ledger.State;
+using Pocc.Ledger.Tasks;
 using Pocc.Ledger.Transactions;
 
 namespace Pocc.Node.Api;
@@ -107,7 +108,57 @@ public sealed record TransactionLookupModel(
     MerkleProofModel? Proof,
     TransactionModel? Transaction);
 
-public sealed record BlockEventModel(ulong Height, string Hash, ulong TimestampMs, uint TransactionCount, string StateRoot, string Proposer, long? FinalityMsP50);
+public sealed record TaskEventModel(ulong Id, string State, string Outcome, string? Worker);
+
+public sealed record BlockEventModel(ulong Height, string Hash, ulong TimestampMs, uint TransactionCount, string StateRoot, string Proposer, long? FinalityMsP50,
+    IReadOnlyList<TaskEventModel> Tasks);
+
+public sealed record BlobRefModel(string Root, ulong Size);
+
+public sealed record TaskModel(
+    ulong Id,
+    string Requester,
+    string Kind,
+    uint Rows,
+    uint Inner,
+    uint Columns,
+    BlobRefModel InputA,
+    BlobRefModel InputB,
+    uint TolerancePpb,
+    byte Rounds,
+    byte Redundancy,
+    uint DeadlineBlocks,
+    string Fee,
+    string State,
+    string Outcome,
+    ulong PostedHeight,
+    string? Worker,
+    ulong AssignedHeight,
+    byte Attempts,
+    BlobRefModel? Result,
+    ulong CommitHeight,
+    ulong ClosedHeight,
+    int SoundnessBits,
+    ulong ComputeUnits,
+    string? ChallengeSeed);
+
+public sealed record TaskListModel(IReadOnlyList<TaskModel> Tasks, ulong? NextBefore);
+
+public sealed record WorkerModel(
+    string Address,
+    string Stake,
+    IReadOnlyList<string> Capabilities,
+    uint Reputation,
+    uint ActiveTasks,
+    ulong VerifiedComputeUnits,
+    ulong TasksSettled,
+    ulong TasksRejected,
+    ulong DeadlinesMissed,
+    string Earned,
+    string Slashed,
+    ulong RegisteredHeight);
+
+public sealed record WorkerListModel(IReadOnlyList<WorkerModel> Workers);
 
 /// <summary>Maps ledger objects to their JSON shapes.</summary>
 public static class ApiMapping
@@ -148,6 +199,50 @@ public static class ApiMapping
         [.. proof.Siblings.Select(s => s.ToString())],
         proof.Leaf?.Key.ToString(),
         proof.Leaf?.Value.ToString());
+
+    public static string Name(TaskKind kind) => kind switch
+    {
+        TaskKind.MatmulFloat64 => "matmul_f64",
+        TaskKind.MatmulMod61 => "matmul_mod61",
+        _ => "unknown",
+    };
+
+    public static string Name(TaskState state) => state.ToString().ToLowerInvariant();
+
+    public static string Name(TaskOutcome outcome) => outcome switch
+    {
+        TaskOutcome.None => "none",
+        TaskOutcome.Verified => "verified",
+        TaskOutcome.WrongResult => "wrong_result",
+        TaskOutcome.MalformedResult => "malformed_result",
+        TaskOutcome.ResultUnavailable => "result_unavailable",
+        TaskOutcome.DeadlineMissed => "deadline_missed",
+        TaskOutcome.Refunded => "refunded",
+        _ => "unknown",
+    };
+
+    public static bool TryParseState(string text, out TaskState state) =>
+        Enum.TryParse(text, ignoreCase: true, out state) && Enum.IsDefined(state) && !char.IsDigit(text[0]);
+
+    public static TaskEventModel ToEvent(ComputeTask t) =>
+        new(t.Id, Name(t.State), Name(t.Outcome), t.Worker == Core.Addressing.Address.Zero ? null : t.Worker.ToString());
+
+    public static TaskModel ToModel(ComputeTask t, Core.Hashing.Hash32? challengeSeed) => new(
+        t.Id, t.Requester.ToString(), Name(t.Spec.Kind), t.Spec.Rows, t.Spec.Inner, t.Spec.Columns,
+        new BlobRefModel(t.Spec.InputA.Root.ToString(), t.Spec.InputA.Size), new BlobRefModel(t.Spec.InputB.Root.ToString(), t.Spec.InputB.Size),
+        t.Spec.ToleranceppB, t.Spec.Rounds, t.Spec.Redundancy, t.Spec.DeadlineBlocks, Amount(t.Fee), Name(t.State), Name(t.Outcome),
+        t.PostedHeight.Value, t.Worker == Core.Addressing.Address.Zero ? null : t.Worker.ToString(), t.AssignedHeight.Value, t.Attempts,
+        t.Result.Size == 0 && t.Result.Root.IsZero ? null : new BlobRefModel(t.Result.Root.ToString(), t.Result.Size),
+        t.CommitHeight.Value, t.ClosedHeight.Value, t.Spec.SoundnessBits, t.Spec.ComputeUnits, challengeSeed?.ToString());
+
+    public static WorkerModel ToModel(Core.Addressing.Address address, Worker w)
+    {
+        var capabilities = new List<string>();
+        if ((w.Capabilities & WorkerCapabilities.MatmulFloat64) != 0) capabilities.Add("matmul_f64");
+        if ((w.Capabilities & WorkerCapabilities.MatmulMod61) != 0) capabilities.Add("matmul_mod61");
+        return new WorkerModel(address.ToString(), Amount(w.Stake), capabilities, w.Reputation, w.ActiveTasks, w.VerifiedComputeUnits,
+            w.TasksSettled, w.TasksRejected, w.DeadlinesMissed, Amount(w.Earned), Amount(w.Slashed), w.RegisteredHeight.Value);
+    }
 
     public static IReadOnlyList<UnbondingModel> ToModel(Account account) =>
         [.. account.Unbonding.Select(u => new UnbondingModel(Amount(u.Amount), u.ReleaseHeight.Value))];

@@ -28,7 +28,8 @@ public sealed class ConsensusService : BackgroundService
         _statistics.Record(finalized);
         var header = finalized.Committed.Block.Header;
         _events.Publish(new BlockEventModel(header.Height.Value, header.Hash.ToString(), header.TimestampMs, header.TransactionCount,
-            header.StateRoot.ToString(), header.Proposer.ToString(), _statistics.Finality.PercentileMs(0.5)));
+            header.StateRoot.ToString(), header.Proposer.ToString(), _statistics.Finality.PercentileMs(0.5),
+            [.. finalized.Committed.ChangedTasks.Select(ApiMapping.ToEvent)]));
         _logger.LogDebug("Finalized block {Height} {Hash} with {Transactions} transactions, state root {StateRoot}",
             header.Height, header.Hash, header.TransactionCount, header.StateRoot);
     }

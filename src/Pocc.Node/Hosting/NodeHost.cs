@@ -6,6 +6,9 @@ using Pocc.Ledger.Chain;
 using Pocc.Ledger.Mempool;
 using Pocc.Node.Api;
 using Pocc.Node.Telemetry;
+using Pocc.Node.Verification;
+using Pocc.Compute.Matmul;
+using Pocc.Ledger.Tasks;
 using Pocc.Storage;
 using Pocc.Storage.Blobs;
 
@@ -73,11 +76,14 @@ public static class NodeHost
         var timeProvider = time ?? TimeProvider.System;
         var genesis = home.LoadGenesis();
         var validatorKey = home.LoadValidatorKey();
+        var blobOptions = builder.Configuration.GetSection(BlobStoreOptions.Section).Get<BlobStoreOptions>() ?? new BlobStoreOptions();
+        var blobs = new BlobStore(home.BlobsDirectory, blobOptions);
+        var resultVerifier = new BlobResultVerifier(blobs);
         var store = RocksDbStore.Open(home.DataDirectory);
         Blockchain chain;
         try
         {
-            chain = Blockchain.Open(store, genesis);
+            chain = Blockchain.Open(store, genesis, results: resultVerifier);
         }
         catch
         {
@@ -85,9 +91,10 @@ public static class NodeHost
             throw;
         }
         builder.Services.AddSingleton(options);
-        var blobOptions = builder.Configuration.GetSection(BlobStoreOptions.Section).Get<BlobStoreOptions>() ?? new BlobStoreOptions();
         builder.Services.AddSingleton(blobOptions);
-        builder.Services.AddSingleton(new BlobStore(home.BlobsDirectory, blobOptions));
+        builder.Services.AddSingleton(blobs);
+        builder.Services.AddSingleton(resultVerifier);
+        builder.Services.AddSingleton<IResultVerifier>(resultVerifier);
         builder.Services.AddSingleton(timeProvider);
         builder.Services.AddSingleton<IKeyValueStore>(_ => store);
         builder.Services.AddSingleton(_ => validatorKey);
@@ -106,10 +113,12 @@ public static class NodeHost
         builder.Services.AddSingleton<NodeStatistics>();
         builder.Services.AddSingleton<BlockEventHub>();
         builder.Services.AddHostedService<ConsensusService>();
+        builder.Services.AddHostedService<VerificationService>();
 
         var app = builder.Build();
         // Resolve the store now so the container owns (and on shutdown disposes) it even if nothing else asks for it.
         _ = app.Services.GetRequiredService<IKeyValueStore>();
+        resultVerifier.UseLogger(app.Services.GetRequiredService<ILogger<BlobResultVerifier>>());
         // Kestrel reports an over-limit body as BadHttpRequestException (413 and friends); keep its status, not 500.
         app.UseExceptionHandler(new ExceptionHandlerOptions
         {
@@ -119,6 +128,7 @@ public static class NodeHost
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapNodeApi();
         app.MapBlobApi();
+        app.MapTaskApi();
         return app;
     }
 

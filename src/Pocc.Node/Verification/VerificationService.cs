@@ -1,0 +1,112 @@
+using System.Threading.Channels;
+using Pocc.Consensus.Engine;
+using Pocc.Core.Crypto;
+using Pocc.Ledger;
+using Pocc.Ledger.Chain;
+using Pocc.Ledger.Mempool;
+using Pocc.Ledger.Primitives;
+using Pocc.Ledger.Tasks;
+using Pocc.Ledger.Transactions;
+
+namespace Pocc.Node.Verification;
+
+/// <summary>
+/// The validator's side of the compute market: after each finalized block, checks every committed result whose
+/// challenge block is now final and submits a signed verdict for it. Runs off the consensus thread; a node whose
+/// key is not a validator does nothing.
+/// </summary>
+public sealed class VerificationService : BackgroundService
+{
+    private readonly Blockchain _chain;
+    private readonly TransactionPool _pool;
+    private readonly KeyPair _validatorKey;
+    private readonly IResultVerifier _verifier;
+    private readonly IConsensusEngine _engine;
+    private readonly ILogger<VerificationService> _logger;
+    private readonly Channel<ulong> _finalized = Channel.CreateBounded<ulong>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropOldest });
+    private readonly Dictionary<ulong, ulong> _submittedAtHeight = [];
+
+    public VerificationService(Blockchain chain, TransactionPool pool, KeyPair validatorKey, IResultVerifier verifier, IConsensusEngine engine, ILogger<VerificationService> logger)
+    {
+        _chain = chain;
+        _pool = pool;
+        _validatorKey = validatorKey;
+        _verifier = verifier;
+        _engine = engine;
+        _logger = logger;
+        _engine.Finalized += OnFinalized;
+    }
+
+    private void OnFinalized(FinalizedBlock block) => _finalized.Writer.TryWrite(block.Committed.Block.Header.Height.Value);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await foreach (var height in _finalized.Reader.ReadAllAsync(stoppingToken).ConfigureAwait(false))
+        {
+            if (!_chain.GetValidatorSet().Contains(_validatorKey.Address))
+            {
+                continue;
+            }
+            try
+            {
+                VerifyCommitted(height);
+            }
+            catch (Exception e) when (e is LedgerException or IOException)
+            {
+                _logger.LogWarning("Verification round at height {Height} failed: {Message}", height, e.Message);
+            }
+        }
+    }
+
+    private void VerifyCommitted(ulong height)
+    {
+        foreach (var task in _chain.GetOpenTasks())
+        {
+            if (task.State != TaskState.Committed || task.CommitHeight.Value > height)
+            {
+                continue;
+            }
+            // A verdict in flight is not sent again unless it was dropped (e.g. the block it targeted moved on).
+            if (_submittedAtHeight.TryGetValue(task.Id, out var sentAt) && height < sentAt + 10)
+            {
+                continue;
+            }
+            var seed = _chain.ChallengeSeedFor(task);
+            if (seed is null)
+            {
+                continue;
+            }
+            var outcome = _verifier.Verify(task, seed.Value);
+            Submit(new SubmitVerdict(task.Id, outcome));
+            _submittedAtHeight[task.Id] = height;
+        }
+        foreach (var id in _submittedAtHeight.Keys.ToList())
+        {
+            if (_chain.GetTask(id) is not { State: TaskState.Committed })
+            {
+                _submittedAtHeight.Remove(id);
+            }
+        }
+    }
+
+    private void Submit(SubmitVerdict verdict)
+    {
+        var tx = new Transaction(_chain.ChainId, _validatorKey.PublicKey, _pool.NextNonce(_validatorKey.Address), _chain.Parameters.MinimumFee, verdict)
+            .Sign(_validatorKey);
+        try
+        {
+            _pool.Add(tx);
+            _logger.LogInformation("Verdict on task {Task}: {Outcome}", verdict.TaskId, verdict.Outcome);
+        }
+        catch (LedgerException e)
+        {
+            _logger.LogWarning("Verdict on task {Task} not admitted: {Code}: {Message}", verdict.TaskId, e.Code, e.Message);
+        }
+    }
+
+    public override void Dispose()
+    {
+        _engine.Finalized -= OnFinalized;
+        base.Dispose();
+    }
+}
