@@ -172,7 +172,7 @@ public sealed class Blockchain : IDisposable
                 }
                 try
                 {
-                    CheckVerdict(changes, tx, LedgerErrors.VerdictMismatch);
+                    CheckVerdict(changes, tx, height, LedgerErrors.VerdictMismatch);
                     fees += Transition.Apply(changes, tx, height);
                     included.Add(tx);
                     bytes += tx.EncodedSize + 4;
@@ -260,7 +260,7 @@ public sealed class Blockchain : IDisposable
             var fees = Amount.Zero;
             foreach (var tx in block.Transactions)
             {
-                CheckVerdict(changes, tx, LedgerErrors.BlockVerdictMismatch);
+                CheckVerdict(changes, tx, header.Height, LedgerErrors.BlockVerdictMismatch);
                 fees += Transition.Apply(changes, tx, header.Height);
             }
             Transition.EndBlock(changes, header.Proposer, fees, _headHash, header.Height);
@@ -280,9 +280,16 @@ public sealed class Blockchain : IDisposable
     /// A verdict is accepted only if this node's own check of the committed result agrees, with the challenge seed
     /// taken from the hash of the block that recorded the commitment.
     /// </summary>
-    private void CheckVerdict(StateOverlay changes, SignedTransaction tx, string mismatchCode)
+    private void CheckVerdict(StateOverlay changes, SignedTransaction tx, Height height, string mismatchCode)
     {
-        if (tx.Transaction.Payload is not SubmitVerdict verdict || changes.GetTask(verdict.TaskId) is not { State: TaskState.Committed } task)
+        // Only a verdict the state rules would accept is checked: anything else is refused by them with its own
+        // code, and nobody can make this node verify results by sending verdicts it has no right to send.
+        if (tx.Transaction.Payload is not SubmitVerdict verdict
+            || changes.GetTask(verdict.TaskId) is not { State: TaskState.Committed } task
+            || task.CommitHeight >= height
+            || changes.GetValidator(tx.Transaction.SenderAddress) is not { Jailed: false }
+            || changes.GetAccount(tx.Transaction.SenderAddress).Nonce != tx.Transaction.Nonce
+            || changes.GetAccount(tx.Transaction.SenderAddress).Balance < tx.Transaction.Fee)
         {
             return;
         }
@@ -313,7 +320,8 @@ public sealed class Blockchain : IDisposable
     public IReadOnlyList<ComputeTask> GetTasks(ulong beforeId, int limit, TaskState? state = null) => Read(() =>
     {
         var result = new List<ComputeTask>(Math.Min(limit, 1000));
-        for (ulong id = Math.Min(beforeId, _state.Registry.NextTaskId) - 1; id >= 1 && result.Count < limit; id--)
+        ulong start = Math.Min(beforeId, _state.Registry.NextTaskId);
+        for (ulong id = start == 0 ? 0 : start - 1; id >= 1 && result.Count < limit; id--)
         {
             if (_state.Tasks.TryGetValue(id, out var task) && (state is null || task.State == state))
             {

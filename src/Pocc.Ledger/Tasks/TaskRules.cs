@@ -45,6 +45,9 @@ public sealed class TaskRules
         Require(TaskKinds.IsDefined(spec.Kind), LedgerErrors.InvalidTask, $"unknown task kind {(byte)spec.Kind}");
         Require(spec.Rows is >= 1 and <= TaskSpec.MaxDimension && spec.Inner is >= 1 and <= TaskSpec.MaxDimension && spec.Columns is >= 1 and <= TaskSpec.MaxDimension,
             LedgerErrors.InvalidTask, $"matrix dimensions must be between 1 and {TaskSpec.MaxDimension}");
+        Require((ulong)spec.Rows * spec.Inner <= MatrixCodec.MaxElements && (ulong)spec.Inner * spec.Columns <= MatrixCodec.MaxElements
+            && (ulong)spec.Rows * spec.Columns <= MatrixCodec.MaxElements, LedgerErrors.InvalidTask,
+            $"each matrix may hold at most {MatrixCodec.MaxElements} elements");
         Require(spec.Rounds is >= 1 and <= TaskSpec.MaxRounds, LedgerErrors.InvalidTask, $"verification rounds must be between 1 and {TaskSpec.MaxRounds}");
         Require(spec.Redundancy == 1, LedgerErrors.InvalidTask, "redundancy above 1 is not supported yet (it needs commit-reveal); use 1");
         Require(spec.DeadlineBlocks is >= 1 and <= 100_000, LedgerErrors.InvalidTask, "deadline must be between 1 and 100000 blocks");
@@ -94,6 +97,9 @@ public sealed class TaskRules
     public ComputeTask CheckCommit(StateOverlay state, Address sender, CommitResult commit, Height height)
     {
         var task = state.GetTask(commit.TaskId) ?? throw new LedgerException(LedgerErrors.TaskNotFound, $"no task {commit.TaskId}");
+        // The start of the block already took the task back from a worker that missed its deadline; tell it so.
+        Require(!(task.Outcome == TaskOutcome.DeadlineMissed && task.Worker == sender && task.State != TaskState.Assigned), LedgerErrors.TaskDeadlinePassed,
+            $"task {task.Id}'s deadline passed at height {task.AssignedHeight.Value + task.Spec.DeadlineBlocks}; it went back to the market");
         Require(task.State == TaskState.Assigned, LedgerErrors.TaskWrongState, $"task {task.Id} is {task.State}, not Assigned");
         Require(task.Worker == sender, LedgerErrors.TaskNotAssignedToSender, $"task {task.Id} is assigned to {task.Worker}, not {sender}");
         Require(height.Value <= task.AssignedHeight.Value + task.Spec.DeadlineBlocks, LedgerErrors.TaskDeadlinePassed,

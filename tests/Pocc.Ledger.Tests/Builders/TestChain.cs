@@ -2,6 +2,7 @@ using Pocc.Core.Crypto;
 using Pocc.Ledger.Blocks;
 using Pocc.Ledger.Chain;
 using Pocc.Ledger.Genesis;
+using Pocc.Ledger.Tasks;
 using Pocc.Ledger.Transactions;
 using Pocc.Storage;
 
@@ -20,17 +21,24 @@ internal sealed class TestChain : IDisposable
     private readonly GenesisBuilder _builder;
     private RocksDbStore _store;
 
-    private TestChain(GenesisBuilder builder)
+    private TestChain(GenesisBuilder builder, IResultVerifier? results)
     {
         _builder = builder;
+        Results = results;
         Genesis = builder.Build();
         ValidatorKeys = builder.ValidatorKeys;
         _store = RocksDbStore.Open(_directory.Path);
-        Chain = Blockchain.Open(_store, Genesis);
+        Chain = Blockchain.Open(_store, Genesis, results: results);
     }
 
-    /// <summary>A chain with <see cref="GenesisBuilder.Default"/> unless told otherwise.</summary>
-    public static TestChain Create(GenesisBuilder? genesis = null) => new(genesis ?? GenesisBuilder.Default());
+    /// <summary>
+    /// A chain with <see cref="GenesisBuilder.Default"/> unless told otherwise. Without <paramref name="results"/> the
+    /// chain has no result verifier, so it refuses every verdict (see <see cref="Blockchain.Open"/>).
+    /// </summary>
+    public static TestChain Create(GenesisBuilder? genesis = null, IResultVerifier? results = null) => new(genesis ?? GenesisBuilder.Default(), results);
+
+    /// <summary>The result verifier the chain was opened with (kept across <see cref="Reopen()"/> and <see cref="Replica"/>).</summary>
+    public IResultVerifier? Results { get; }
 
     public GenesisDocument Genesis { get; }
 
@@ -44,7 +52,10 @@ internal sealed class TestChain : IDisposable
     public string DirectoryPath => _directory.Path;
 
     /// <summary>A second chain with the same genesis in its own empty store, to replay or sync blocks into.</summary>
-    public TestChain Replica() => new(_builder);
+    public TestChain Replica() => new(_builder, Results);
+
+    /// <summary>Like <see cref="Replica"/>, but checking verdicts with <paramref name="results"/> (none: it refuses every verdict).</summary>
+    public TestChain ReplicaWith(IResultVerifier? results) => new(_builder, results);
 
     /// <summary>Proposes a block from <paramref name="candidates"/>, has every genesis validator sign its commit, and commits it.</summary>
     public ProducedBlock Produce(params SignedTransaction[] candidates)
@@ -90,7 +101,7 @@ internal sealed class TestChain : IDisposable
         Chain.Dispose();
         _store.Dispose();
         _store = RocksDbStore.Open(_directory.Path);
-        Chain = Blockchain.Open(_store, genesis);
+        Chain = Blockchain.Open(_store, genesis, results: Results);
     }
 
     public void Dispose()

@@ -1,0 +1,108 @@
+using Pocc.Ledger.Primitives;
+using Pocc.Ledger.Tasks;
+using Pocc.Ledger.Tests.Builders;
+using static Pocc.Ledger.Tests.Builders.TestKeys;
+
+namespace Pocc.Ledger.Tests.Tasks;
+
+/// <summary>A verdict is only a claim: every node checks it against its own result verification before accepting it.</summary>
+public sealed class VerdictCheckTests
+{
+    [Fact]
+    public void Verifier_gets_the_committed_task_and_a_seed_from_the_hash_of_the_block_that_recorded_the_commitment()
+    {
+        using var t = TaskChain.Create();
+        t.ProduceOk(TaskTx.Register(Alice));
+        t.ProduceOk(TaskTx.Post(Dave, Specs.Mod61()));
+        t.ProduceOk(TaskTx.Commit(Alice, 1, Specs.Result(Specs.Mod61())));
+        t.ProduceEmpty(1);
+        var committed = t.Task(1);
+        var commitBlock = t.Chain.GetHeader(new Height(3))!;
+        var seed = TaskRules.ChallengeSeed(commitBlock.Hash, committed);
+        Assert.Equal(seed, t.Chain.ChallengeSeedFor(committed));
+        Assert.Empty(t.Results.Calls);
+
+        t.ProduceOk(TaskTx.Verdict(t.Validator, 1, TaskOutcome.Verified));
+
+        var call = Assert.Single(t.Results.Calls);
+        Assert.Equal(committed, call.Task);
+        Assert.Equal(seed, call.Seed);
+        // The settled task still names the same seed, so anyone can redo the check.
+        Assert.Equal(seed, t.Chain.ChallengeSeedFor(t.Task(1)));
+        // The seed binds the block, the task and the committed result.
+        Assert.NotEqual(seed, TaskRules.ChallengeSeed(t.Chain.GetHeader(new Height(2))!.Hash, committed));
+        Assert.NotEqual(seed, TaskRules.ChallengeSeed(commitBlock.Hash, committed with { Id = 2 }));
+        Assert.NotEqual(seed, TaskRules.ChallengeSeed(commitBlock.Hash, committed with { Result = Specs.Result(Specs.Mod61(), "other") }));
+    }
+
+    [Fact]
+    public void Verdict_right_after_the_commit_block_uses_the_head_hash_as_seed()
+    {
+        using var t = TaskChain.Create();
+        t.ProduceOk(TaskTx.Register(Alice));
+        t.ProduceOk(TaskTx.Post(Dave, Specs.Mod61()));
+        t.ProduceOk(TaskTx.Commit(Alice, 1, Specs.Result(Specs.Mod61())));
+        var committed = t.Task(1);
+        var head = t.Chain.HeadHash;
+
+        t.ProduceOk(TaskTx.Verdict(t.Validator, 1, TaskOutcome.Verified));
+
+        Assert.Equal(TaskRules.ChallengeSeed(head, committed), Assert.Single(t.Results.Calls).Seed);
+    }
+
+    [Theory]
+    [InlineData(TaskOutcome.WrongResult, TaskOutcome.Verified)]
+    [InlineData(TaskOutcome.Verified, TaskOutcome.WrongResult)]
+    [InlineData(TaskOutcome.ResultUnavailable, TaskOutcome.Verified)]
+    public void Block_from_a_proposer_whose_check_disagrees_is_refused_by_an_honest_node_and_changes_nothing(TaskOutcome truth, TaskOutcome claimed)
+    {
+        using var honest = TaskChain.Create();
+        honest.Results.Prescribe(1, truth);
+        var lying = new ScriptedResults().Prescribe(1, claimed);
+        using var liar = honest.Test.ReplicaWith(lying);
+        honest.ProduceOk(TaskTx.Register(Alice));
+        honest.ProduceOk(TaskTx.Post(Dave, Specs.Mod61()));
+        honest.ProduceOk(TaskTx.Commit(Alice, 1, Specs.Result(Specs.Mod61())));
+        foreach (var (block, commit) in honest.Test.CommittedBlocks())
+        {
+            liar.Chain.Apply(block, commit);
+        }
+        Assert.Equal(honest.Chain.StateRoot, liar.Chain.StateRoot);
+
+        var produced = liar.Produce(honest.Sign(TaskTx.Verdict(honest.Validator, 1, claimed)));
+        Assert.Empty(produced.Rejected);
+        var before = TaskSnapshot.Of(honest.Chain);
+
+        var error = Assert.Throws<LedgerException>(() => honest.Chain.Apply(produced.Block, produced.Commit));
+
+        Assert.Equal(LedgerErrors.BlockVerdictMismatch, error.Code);
+        Assert.Equal(before, TaskSnapshot.Of(honest.Chain));
+        Assert.Equal(TaskState.Committed, honest.Task(1).State);
+
+        // The honest node goes on with its own verdict.
+        honest.ProduceOk(TaskTx.Verdict(honest.Validator, 1, truth));
+        Assert.Equal(truth == TaskOutcome.Verified ? TaskState.Settled : truth == TaskOutcome.WrongResult ? TaskState.Rejected : TaskState.Posted,
+            honest.Task(1).State);
+    }
+
+    [Fact]
+    public void Node_without_a_result_verifier_refuses_a_block_that_carries_a_verdict()
+    {
+        using var t = TaskChain.Create();
+        using var blind = t.Test.ReplicaWith(null);
+        t.ProduceOk(TaskTx.Register(Alice));
+        t.ProduceOk(TaskTx.Post(Dave, Specs.Mod61()));
+        t.ProduceOk(TaskTx.Commit(Alice, 1, Specs.Result(Specs.Mod61())));
+        t.ProduceOk(TaskTx.Verdict(t.Validator, 1, TaskOutcome.Verified));
+
+        var blocks = t.Test.CommittedBlocks().ToList();
+        foreach (var (block, commit) in blocks.Take(3))
+        {
+            blind.Chain.Apply(block, commit);
+        }
+        var before = TaskSnapshot.Of(blind.Chain);
+        var error = Assert.Throws<LedgerException>(() => blind.Chain.Apply(blocks[3].Block, blocks[3].Commit));
+        Assert.Equal(LedgerErrors.BlockVerdictMismatch, error.Code);
+        Assert.Equal(before, TaskSnapshot.Of(blind.Chain));
+    }
+}
