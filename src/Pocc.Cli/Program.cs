@@ -12,6 +12,8 @@ var root = new RootCommand("pocc: Proof of Compute Consensus node, devnet and to
     QueryCommand.Create(),
     BlobCommand.Create(),
     BenchCommand.Create(),
+    WorkerCommand.Create(),
+    TaskCommand.Create(),
 };
 
 // The commands own their signal handling (the node host and the devnet stop gracefully), so the parser must not

@@ -8,6 +8,13 @@ using System.Text.Json;
 using Pocc.Cli.Bench;
 using Pocc.Cli.Common;
 using Pocc.Cli.Devnet;
+using Pocc.Cli.Workers;
+using Pocc.Compute.Matmul;
+using Pocc.Ledger.Primitives;
+using Pocc.Ledger.Tasks;
+using Pocc.Node.Verification;
+using Pocc.Storage.Blobs;
+using System.Collections.Concurrent;
 using Pocc.Consensus.Engine;
 using Pocc.Core.Crypto;
 using Pocc.Ledger.Chain;
@@ -37,7 +44,15 @@ public static class DevnetCommand
         var noLoad = new Option<bool>("--no-load") { Description = "Run the chain without the built-in load" };
         var apiUrl = new Option<string>("--api-url") { Description = "Where the node's HTTP API listens", DefaultValueFactory = _ => CommonOptions.DefaultNodeUrl };
         var interval = new Option<int>("--block-interval-ms") { Description = "Milliseconds between blocks", DefaultValueFactory = _ => 250 };
-        var command = new Command("devnet", "Run a local single-validator devnet with a built-in transfer load") { duration, home, summary, accounts, rate, noLoad, apiUrl, interval };
+        var workers = new Option<int>("--workers") { Description = $"Workers computing the matmul workload (0 to {DevnetAccounts.MaxWorkers}); the first is faulty with --faulty-rate", DefaultValueFactory = _ => 2 };
+        var faultyRate = new Option<double>("--faulty-rate") { Description = "Fraction of the first worker's results corrupted on purpose (each must be caught and slashed)", DefaultValueFactory = _ => 0.2 };
+        var taskN = new Option<int>("--task-n") { Description = "Matrix size n of the workload's n×n×n products", DefaultValueFactory = _ => 512 };
+        var taskDtype = new Option<string>("--task-dtype") { Description = "mod61 (exact) or f64", DefaultValueFactory = _ => "mod61" };
+        taskDtype.AcceptOnlyFromAmong("mod61", "f64");
+        var command = new Command("devnet", "Run a local single-validator devnet with a transfer load, workers and a matmul workload")
+        {
+            duration, home, summary, accounts, rate, noLoad, apiUrl, interval, workers, faultyRate, taskN, taskDtype,
+        };
         command.SetAction(async (result, _) =>
         {
             if (result.GetValue(duration) is <= 0)
@@ -48,14 +63,28 @@ public static class DevnetCommand
             {
                 throw new CliException("--accounts must be between 2 and 100000");
             }
+            if (result.GetValue(workers) is < 0 or > DevnetAccounts.MaxWorkers)
+            {
+                throw new CliException($"--workers must be between 0 and {DevnetAccounts.MaxWorkers}");
+            }
+            if (result.GetValue(faultyRate) is < 0 or > 1 || result.GetValue(taskN) is < 1 or > 4096)
+            {
+                throw new CliException("--faulty-rate must be between 0 and 1 and --task-n between 1 and 4096");
+            }
+            int workerCount = result.GetValue(workers);
+            // With workers the machine's cores go to the compute market; the transfer load then runs at a modest default rate.
+            double transferRate = result.GetResult(rate) is not { Implicit: false } && workerCount > 0 ? 200 : result.GetValue(rate);
             return await RunAsync(new DevnetSettings(
                 result.GetValue(home), result.GetValue(duration), result.GetValue(summary), result.GetValue(accounts),
-                result.GetValue(rate), !result.GetValue(noLoad), result.GetValue(apiUrl)!, result.GetValue(interval))).ConfigureAwait(false);
+                transferRate, !result.GetValue(noLoad), result.GetValue(apiUrl)!, result.GetValue(interval),
+                workerCount, result.GetValue(faultyRate), (uint)result.GetValue(taskN),
+                result.GetValue(taskDtype) == "f64" ? TaskKind.MatmulFloat64 : TaskKind.MatmulMod61)).ConfigureAwait(false);
         });
         return command;
     }
 
-    private sealed record DevnetSettings(string? Home, double? DurationSeconds, string? SummaryFile, int Accounts, double Rate, bool Load, string ApiUrl, int BlockIntervalMs);
+    private sealed record DevnetSettings(string? Home, double? DurationSeconds, string? SummaryFile, int Accounts, double Rate, bool Load, string ApiUrl, int BlockIntervalMs,
+        int Workers, double FaultyRate, uint TaskN, TaskKind TaskKind);
 
     private static async Task<int> RunAsync(DevnetSettings settings)
     {
@@ -68,7 +97,7 @@ public static class DevnetCommand
             var keys = DevnetAccounts.Keys(settings.Accounts);
             using var validatorKey = KeyPair.Generate();
             home.Initialize(DevnetAccounts.ChainId, validatorKey,
-                [.. keys.Select(k => new GenesisAccount(k.Address.ToString(), DevnetAccounts.Balance))],
+                [.. keys.Select(k => new GenesisAccount(k.Address.ToString(), DevnetAccounts.Balance)), .. DevnetAccounts.MarketAccounts()],
                 new GenesisParameters { UnbondingPeriodBlocks = 1_000 });
             foreach (var key in keys)
             {
@@ -115,12 +144,23 @@ public static class DevnetCommand
             Console.WriteLine(settings.DurationSeconds is { } d ? $"running for {d} s" : "running; press Ctrl-C to stop");
 
             var load = new LoadGenerator(chain, pool, loadKeys, settings.Rate, maxPending: 3 * Math.Max(1_000, chain.Parameters.MaxBlockTransactions / 2));
+            var market = settings.Workers > 0 ? new DevnetMarket(app, url, settings.Workers, settings.FaultyRate, settings.TaskKind, settings.TaskN) : null;
+            if (market is not null)
+            {
+                Console.WriteLine($"workers: {settings.Workers} ({(settings.FaultyRate > 0 ? $"worker 0 corrupts {settings.FaultyRate:P0} of its results" : "all honest")}); workload: {settings.TaskN}x{settings.TaskN}x{settings.TaskN} {(settings.TaskKind == TaskKind.MatmulMod61 ? "mod61" : "f64")}");
+                Console.WriteLine($"matmul: {market.Executor.Description}");
+            }
+            var cpuAtStart = Process.GetCurrentProcess().TotalProcessorTime;
             var clock = Stopwatch.StartNew();
             var loadTask = settings.Load ? Task.Run(() => load.RunAsync(stop.Token)) : Task.CompletedTask;
-            await ReportProgressAsync(chain, pool, stats, stop.Token).ConfigureAwait(false);
+            var marketTask = market?.RunAsync(stop.Token) ?? Task.CompletedTask;
+            await ReportProgressAsync(chain, pool, stats, market, stop.Token).ConfigureAwait(false);
             await loadTask.ConfigureAwait(false);
+            await marketTask.ConfigureAwait(false);
             double elapsed = clock.Elapsed.TotalSeconds;
+            double cpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpuAtStart).TotalSeconds;
             await app.StopAsync(CancellationToken.None).ConfigureAwait(false);
+            var marketFigures = market?.Summarize(chain, cpuSeconds);
             if (Console.IsOutputRedirected == false)
             {
                 Console.WriteLine();
@@ -152,7 +192,23 @@ public static class DevnetCommand
                 Ed25519VerifyPerSecond = Math.Round(verifyRate, 1),
                 TxPerSecondVsEd25519Verify = Math.Round(txPerSecond / verifyRate, 3),
                 Cores = Environment.ProcessorCount,
+                CpuSeconds = Math.Round(cpuSeconds, 2),
+                Workers = settings.Workers,
+                MatmulExecutor = market?.Executor.Description,
+                TasksPosted = marketFigures?.Posted ?? 0,
+                TasksSettled = marketFigures?.Settled ?? 0,
+                TasksRejected = marketFigures?.Rejected ?? 0,
+                TasksExpired = marketFigures?.Expired ?? 0,
+                InvalidResultsCommitted = marketFigures?.InvalidCommitted ?? 0,
+                InvalidResultsCaught = marketFigures?.InvalidCaught ?? 0,
+                InvalidResultsSettled = marketFigures?.InvalidSettled ?? 0,
+                HonestResultsRejected = marketFigures?.HonestRejected ?? 0,
+                VerifiedGflop = Math.Round(marketFigures?.VerifiedGflop ?? 0, 2),
+                UsefulWorkFraction = Math.Round(marketFigures?.UsefulWorkFraction ?? 0, 3),
+                UsefulWorkFractionWithDuplicateExecution = Math.Round(marketFigures?.UsefulWorkFractionDuplicated ?? 0, 3),
+                VerifyToComputeRatio = Math.Round(marketFigures?.VerifyToCompute ?? 0, 4),
             };
+            market?.Dispose();
         }
         foreach (var key in loadKeys)
         {
@@ -170,10 +226,10 @@ public static class DevnetCommand
             Directory.Delete(home.Path, recursive: true);
             Console.WriteLine($"removed the temporary home {home.Path} (use --home DIR to keep a devnet)");
         }
-        return summary.SupplyConserved ? 0 : 1;
+        return summary.SupplyConserved && summary.InvalidResultsSettled == 0 ? 0 : 1;
     }
 
-    private static async Task ReportProgressAsync(Blockchain chain, TransactionPool pool, NodeStatistics stats, CancellationToken stop)
+    private static async Task ReportProgressAsync(Blockchain chain, TransactionPool pool, NodeStatistics stats, DevnetMarket? market, CancellationToken stop)
     {
         bool interactive = !Console.IsOutputRedirected;
         var period = TimeSpan.FromSeconds(interactive ? 1 : 5);
@@ -188,7 +244,7 @@ public static class DevnetCommand
                 break;
             }
             var line = string.Create(CultureInfo.InvariantCulture,
-                $"height {chain.Height,7} | {stats.RecentTransactionsPerSecond,8:F0} tx/s | finality p50 {stats.Finality.PercentileMs(0.5) ?? 0,5} ms p99 {stats.Finality.PercentileMs(0.99) ?? 0,5} ms | txs {stats.TransactionsFinalized,9} | mempool {pool.Count,6}");
+                $"height {chain.Height,7} | {stats.RecentTransactionsPerSecond,8:F0} tx/s | finality p50 {stats.Finality.PercentileMs(0.5) ?? 0,5} ms p99 {stats.Finality.PercentileMs(0.99) ?? 0,5} ms | txs {stats.TransactionsFinalized,9} | mempool {pool.Count,6}{market?.ProgressText(chain)}");
             if (interactive)
             {
                 Console.Write($"\r{line}");
@@ -214,5 +270,13 @@ public static class DevnetCommand
         Console.WriteLine($"  refused/rejected  {s.RefusedAtAdmission} at admission, {s.RejectedAtProposal} at proposal; {s.PendingAtStop} pending at stop");
         Console.WriteLine($"  state root        {s.StateRoot}");
         Console.WriteLine($"  supply conserved  {(s.SupplyConserved ? "yes" : "NO")} (total {s.SupplyTotal})");
+        if (s.Workers > 0)
+        {
+            Console.WriteLine($"  workers           {s.Workers} ({s.MatmulExecutor})");
+            Console.WriteLine($"  tasks             {s.TasksPosted} posted, {s.TasksSettled} settled, {s.TasksRejected} rejected, {s.TasksExpired} expired");
+            Console.WriteLine($"  invalid results   {s.InvalidResultsCommitted} committed, {s.InvalidResultsCaught} caught, {s.InvalidResultsSettled} settled; honest results rejected: {s.HonestResultsRejected}");
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  verified compute  {s.VerifiedGflop:F1} GFLOP; verify/compute {s.VerifyToComputeRatio:F4}"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  useful work       {s.UsefulWorkFraction:P1} of {s.CpuSeconds:F1} CPU-s (with duplicate execution instead: {s.UsefulWorkFractionWithDuplicateExecution:P1})"));
+        }
     }
 }

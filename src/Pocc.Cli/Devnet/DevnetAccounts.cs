@@ -12,7 +12,29 @@ public static class DevnetAccounts
     public const string ChainId = "pocc-devnet";
     public const ulong Balance = 1_000_000_000_000_000;
 
+    /// <summary>Workers a devnet home is prepared for (each funded at genesis).</summary>
+    public const int MaxWorkers = 16;
+
     public static KeyPair Key(int index) => KeyPair.FromLabel($"pocc-devnet-account-{index}");
+
+    /// <summary>The account that posts the devnet's compute tasks (separate from the transfer load, so their nonces never collide).</summary>
+    public static KeyPair Requester() => KeyPair.FromLabel("pocc-devnet-requester");
+
+    public static KeyPair Worker(int index) => KeyPair.FromLabel($"pocc-devnet-worker-{index}");
+
+    /// <summary>The genesis entries of the requester and the workers.</summary>
+    public static IEnumerable<GenesisAccount> MarketAccounts()
+    {
+        using (var requester = Requester())
+        {
+            yield return new GenesisAccount(requester.Address.ToString(), Balance);
+        }
+        for (int i = 0; i < MaxWorkers; i++)
+        {
+            using var worker = Worker(i);
+            yield return new GenesisAccount(worker.Address.ToString(), Balance);
+        }
+    }
 
     public static IReadOnlyList<KeyPair> Keys(int count)
     {

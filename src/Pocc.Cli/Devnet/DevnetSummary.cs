@@ -27,4 +27,19 @@ public sealed record DevnetSummary
     [JsonPropertyName("ed25519_verify_per_second")] public double Ed25519VerifyPerSecond { get; init; }
     [JsonPropertyName("tx_per_second_vs_ed25519_verify")] public double TxPerSecondVsEd25519Verify { get; init; }
     [JsonPropertyName("cores")] public int Cores { get; init; }
+    [JsonPropertyName("workers")] public int Workers { get; init; }
+    [JsonPropertyName("matmul_executor")] public string? MatmulExecutor { get; init; }
+    [JsonPropertyName("tasks_posted")] public long TasksPosted { get; init; }
+    [JsonPropertyName("tasks_settled")] public long TasksSettled { get; init; }
+    [JsonPropertyName("tasks_rejected")] public long TasksRejected { get; init; }
+    [JsonPropertyName("tasks_expired")] public long TasksExpired { get; init; }
+    [JsonPropertyName("invalid_results_committed")] public long InvalidResultsCommitted { get; init; }
+    [JsonPropertyName("invalid_results_caught")] public long InvalidResultsCaught { get; init; }
+    [JsonPropertyName("invalid_results_settled")] public long InvalidResultsSettled { get; init; }
+    [JsonPropertyName("honest_results_rejected")] public long HonestResultsRejected { get; init; }
+    [JsonPropertyName("verified_gflop")] public double VerifiedGflop { get; init; }
+    [JsonPropertyName("useful_work_fraction")] public double UsefulWorkFraction { get; init; }
+    [JsonPropertyName("useful_work_fraction_with_duplicate_execution")] public double UsefulWorkFractionWithDuplicateExecution { get; init; }
+    [JsonPropertyName("verify_to_compute_ratio")] public double VerifyToComputeRatio { get; init; }
+    [JsonPropertyName("cpu_seconds")] public double CpuSeconds { get; init; }
 }

@@ -157,6 +157,8 @@ public static class NodeHost
         }
         logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Information);
+        // Start-up failures (a busy port) are rethrown and reported once, cleanly, by the caller; no stack trace in the log.
+        logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
     }
 
     /// <summary>A lifetime that leaves signals to the embedding program.</summary>

@@ -1,0 +1,457 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Pocc.Cli.Common;
+using Pocc.Cli.Workers;
+using Pocc.Core.Hashing;
+using Pocc.Core.Matrices;
+using Pocc.Ledger.Primitives;
+using Pocc.Ledger.Tasks;
+using Pocc.Ledger.Transactions;
+using Pocc.Proofs.Freivalds;
+
+namespace Pocc.Cli.Commands;
+
+/// <summary>
+/// <c>pocc task submit|status|result|verify</c>: post matrix-multiply tasks, follow them to settlement, fetch their
+/// verified results, and re-check a result locally so a requester need not trust the node's verdict.
+/// </summary>
+public static class TaskCommand
+{
+    /// <summary>Exit code when a task closed without being settled (rejected or expired) or a local check rejects a result.</summary>
+    public const int NotSettledExitCode = 4;
+
+    /// <summary>Exit code when the local check of <c>task verify</c> disagrees with the chain's verdict.</summary>
+    public const int DisagreementExitCode = 5;
+
+    /// <summary>Default Freivalds rounds: 2 for mod61 (122 bits), 16 for f64 (an error beyond the tolerance survives with probability ≤ 2^-16; each f64 round costs three reproducible matrix-vector products, so rounds are not free against a fast dgemm).</summary>
+    public const int DefaultMod61Rounds = 2;
+
+    public const int DefaultFloat64Rounds = 16;
+
+    /// <summary>Default f64 relative tolerance, in parts per billion (10 ppb = 1e-8, far above dgemm rounding at any allowed size).</summary>
+    public const uint DefaultTolerancePpb = 10;
+
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    public static Command Create() => new("task", "Post compute tasks, follow them, fetch and independently verify their results")
+    {
+        new Command("submit", "Post a task") { SubmitMatmul() },
+        Status(),
+        Result(),
+        Verify(),
+    };
+
+    private static Command SubmitMatmul()
+    {
+        var n = new Option<int>("--n") { Description = "Columns of B and C (and the default for --m and --k: an n×n·n×n product)", Required = true };
+        var m = new Option<int?>("--m") { Description = "Rows of A and C (default: n)" };
+        var k = new Option<int?>("--k") { Description = "Columns of A = rows of B (default: n)" };
+        var dtype = new Option<string>("--dtype") { Description = "Element type: f64 (checked within a tolerance) or mod61 (exact, integers mod 2^61-1)", Required = true };
+        dtype.AcceptOnlyFromAmong("f64", "mod61");
+        var fee = new Option<ulong>("--fee") { Description = "Fee escrowed for the worker, in base units", Required = true };
+        var rounds = new Option<int?>("--rounds") { Description = $"Freivalds rounds (default: {DefaultMod61Rounds} for mod61 = 122 bits, {DefaultFloat64Rounds} for f64)" };
+        var tolerance = new Option<uint?>("--tolerance-ppb") { Description = $"f64 only: relative tolerance in parts per billion (default {DefaultTolerancePpb})" };
+        var deadline = new Option<uint>("--deadline-blocks") { Description = "Blocks the assigned worker has to commit a result", DefaultValueFactory = _ => 300 };
+        var seed = new Option<string?>("--seed") { Description = "Generate A and B deterministically from this seed (default: a random seed)" };
+        var inputA = new Option<string?>("--a") { Description = "Use this already uploaded blob (root) as A instead of generating one" };
+        var inputB = new Option<string?>("--b") { Description = "Use this already uploaded blob (root) as B" };
+        var txFee = new Option<ulong>("--tx-fee") { Description = "Fee of the posting transaction", DefaultValueFactory = _ => 10 };
+        var key = KeysCommand.KeyOption();
+        var home = CommonOptions.Home();
+        var node = CommonOptions.Node();
+        var wait = new Option<bool>("--wait") { Description = "Follow the task until it is settled, rejected or expired; exit 0 if settled, 4 if not" };
+        var timeout = new Option<int>("--timeout") { Description = "Seconds --wait waits at most", DefaultValueFactory = _ => 600 };
+        var command = new Command("matmul", "Post C = A·B: generate (or name) the inputs, upload them, escrow the fee")
+        {
+            n, m, k, dtype, fee, rounds, tolerance, deadline, seed, inputA, inputB, txFee, key, home, node, wait, timeout,
+        };
+        command.SetAction(async (result, cancellationToken) =>
+        {
+            var output = result.InvocationConfiguration.Output;
+            int columns = result.GetValue(n), rows = result.GetValue(m) ?? columns, inner = result.GetValue(k) ?? columns;
+            foreach (var (name, value) in new[] { ("--n", columns), ("--m", rows), ("--k", inner) })
+            {
+                if (value is < 1 or > (int)TaskSpec.MaxDimension)
+                {
+                    throw new CliException($"{name} must be between 1 and {TaskSpec.MaxDimension}");
+                }
+            }
+            var kind = result.GetValue(dtype) == "f64" ? TaskKind.MatmulFloat64 : TaskKind.MatmulMod61;
+            var type = TaskRules.ElementType(kind);
+            int roundCount = result.GetValue(rounds) ?? (kind == TaskKind.MatmulMod61 ? DefaultMod61Rounds : DefaultFloat64Rounds);
+            if (roundCount is < 1 or > TaskSpec.MaxRounds)
+            {
+                throw new CliException($"--rounds must be between 1 and {TaskSpec.MaxRounds}");
+            }
+            uint tolerancePpb;
+            if (kind == TaskKind.MatmulMod61)
+            {
+                if (result.GetValue(tolerance) is > 0)
+                {
+                    throw new CliException("--tolerance-ppb applies to f64 tasks only; mod61 results are checked exactly");
+                }
+                tolerancePpb = 0;
+            }
+            else
+            {
+                tolerancePpb = result.GetValue(tolerance) ?? DefaultTolerancePpb;
+                if (tolerancePpb is < 1 or > 1_000_000_000)
+                {
+                    throw new CliException("--tolerance-ppb must be between 1 and 1000000000");
+                }
+            }
+            uint deadlineBlocks = result.GetValue(deadline);
+            if (deadlineBlocks is < 1 or > 100_000)
+            {
+                throw new CliException("--deadline-blocks must be between 1 and 100000");
+            }
+            string? rootA = result.GetValue(inputA), rootB = result.GetValue(inputB);
+            if ((rootA is null) != (rootB is null))
+            {
+                throw new CliException("give both --a and --b, or neither");
+            }
+            if (rootA is not null && result.GetValue(seed) is not null)
+            {
+                throw new CliException("--seed generates the inputs; it cannot be combined with --a and --b");
+            }
+
+            using var signer = KeysCommand.LoadKey(result.GetValue(key), result.GetValue(home)!);
+            string url = result.GetValue(node)!;
+            using var client = new NodeHttpClient(url);
+            using var blobs = new BlobHttpClient(url);
+
+            BlobRef a, b;
+            if (rootA is not null)
+            {
+                a = await ExistingInputAsync(client, "--a", rootA, (uint)rows, (uint)inner, url, cancellationToken).ConfigureAwait(false);
+                b = await ExistingInputAsync(client, "--b", rootB!, (uint)inner, (uint)columns, url, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                string seedText = result.GetValue(seed) ?? Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
+                var matrixA = Matrix.Random(rows, inner, type, InputSeed(seedText, "a"));
+                var matrixB = Matrix.Random(inner, columns, type, InputSeed(seedText, "b"));
+                a = await MatrixTransfer.UploadAsync(blobs, matrixA, cancellationToken).ConfigureAwait(false);
+                b = await MatrixTransfer.UploadAsync(blobs, matrixB, cancellationToken).ConfigureAwait(false);
+                await output.WriteLineAsync($"inputs from seed '{seedText}':").ConfigureAwait(false);
+            }
+            await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"  A {rows}x{inner} {Matrix.ElementTypeName(type)}: {a.Root} ({a.Size} bytes)")).ConfigureAwait(false);
+            await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"  B {inner}x{columns} {Matrix.ElementTypeName(type)}: {b.Root} ({b.Size} bytes)")).ConfigureAwait(false);
+
+            var spec = new TaskSpec(kind, (uint)rows, (uint)inner, (uint)columns, a, b, tolerancePpb, (byte)roundCount, 1, deadlineBlocks);
+            using var submitter = new TransactionSubmitter(client, signer, new Amount(result.GetValue(txFee)));
+            SignedTransaction tx = await submitter.SubmitAsync(new PostTask(spec, new Amount(result.GetValue(fee))), cancellationToken).ConfigureAwait(false);
+            ulong height = await submitter.WaitForFinalityAsync(tx, TimeSpan.FromSeconds(60), cancellationToken).ConfigureAwait(false);
+            ulong id = await FindPostedTaskAsync(client, tx, signer.Address.ToString(), spec, height, cancellationToken).ConfigureAwait(false);
+            await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                $"task {id} posted at height {height} (transaction {tx.Hash}; {spec.SoundnessBits} bits of soundness, {spec.ComputeUnits} compute units)")).ConfigureAwait(false);
+            if (!result.GetValue(wait))
+            {
+                return 0;
+            }
+            return await FollowAsync(client, id, TimeSpan.FromSeconds(result.GetValue(timeout)), output, cancellationToken).ConfigureAwait(false);
+        });
+        return command;
+    }
+
+    private static Command Status()
+    {
+        var id = TaskIdArgument();
+        var node = CommonOptions.Node();
+        var command = new Command("status", "Print a task as JSON: spec, state, worker, result, outcome, soundness") { id, node };
+        command.SetAction(async (result, cancellationToken) =>
+        {
+            using var client = new NodeHttpClient(result.GetValue(node)!);
+            var json = await client.GetAsync($"/v1/tasks/{result.GetValue(id)}", cancellationToken).ConfigureAwait(false);
+            await result.InvocationConfiguration.Output.WriteLineAsync(json.ToJsonString(Indented)).ConfigureAwait(false);
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command Result()
+    {
+        var id = TaskIdArgument();
+        var output = new Option<FileInfo>("--out", "-o") { Description = "Where to write the result blob (replaced if it exists)", Required = true };
+        var unverified = new Option<bool>("--unverified") { Description = "Also fetch a committed result that has no verdict yet, or was rejected" };
+        var node = CommonOptions.Node();
+        var command = new Command("result", "Download a task's result blob, checked against the committed root") { id, output, unverified, node };
+        command.SetAction(async (result, cancellationToken) =>
+        {
+            string url = result.GetValue(node)!;
+            using var client = new NodeHttpClient(url);
+            var task = TaskView.Parse(await client.GetAsync($"/v1/tasks/{result.GetValue(id)}", cancellationToken).ConfigureAwait(false));
+            if (task.Result is not { } committed)
+            {
+                throw new CliException($"task {task.Id} is {task.State} and has no committed result");
+            }
+            if (task.State is not ("verified" or "settled") && !result.GetValue(unverified))
+            {
+                throw new CliException($"task {task.Id} is {task.State} (outcome {task.Outcome}); its result is not verified. Use --unverified to fetch it anyway", NotSettledExitCode);
+            }
+            var target = result.GetValue(output)!;
+            string directory = target.DirectoryName ?? Directory.GetCurrentDirectory();
+            if (!Directory.Exists(directory))
+            {
+                throw new CliException($"directory {directory} does not exist");
+            }
+            string temp = Path.Combine(directory, $".{target.Name}.{Guid.NewGuid():N}.part");
+            try
+            {
+                using var blobs = new BlobHttpClient(url);
+                var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous);
+                await using (file.ConfigureAwait(false))
+                {
+                    var blob = await blobs.DownloadAsync(committed.Root, file, cancellationToken).ConfigureAwait(false);
+                    if ((ulong)blob.Size != committed.Size)
+                    {
+                        throw new CliException($"blob {committed.Root} is {blob.Size} bytes, but the task committed {committed.Size}");
+                    }
+                    await file.FlushAsync(cancellationToken).ConfigureAwait(false);
+                    file.Flush(flushToDisk: true);
+                }
+                File.Move(temp, target.FullName, overwrite: true);
+            }
+            finally
+            {
+                File.Delete(temp);
+            }
+            await result.InvocationConfiguration.Output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                $"wrote {target.FullName}: the {task.Rows}x{task.Columns} {task.Dtype} result of task {task.Id} ({committed.Size} bytes, root {committed.Root}, {task.State})")).ConfigureAwait(false);
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command Verify()
+    {
+        var id = TaskIdArgument();
+        var node = CommonOptions.Node();
+        var json = CommonOptions.Json();
+        var command = new Command("verify",
+            "Re-check a committed result here: fetch A, B and C (checked against their roots), derive the challenge seed from the commit block's hash, run Freivalds, compare with the chain's verdict")
+        {
+            id, node, json,
+        };
+        command.SetAction(async (result, cancellationToken) =>
+        {
+            var output = result.InvocationConfiguration.Output;
+            string url = result.GetValue(node)!;
+            using var client = new NodeHttpClient(url);
+            using var blobs = new BlobHttpClient(url);
+            var task = TaskView.Parse(await client.GetAsync($"/v1/tasks/{result.GetValue(id)}", cancellationToken).ConfigureAwait(false));
+            if (task.Result is not { } committed || task.CommitHeight == 0)
+            {
+                throw new CliException($"task {task.Id} is {task.State} and has no committed result to verify", NotSettledExitCode);
+            }
+
+            // The challenges depend on the hash of the block that recorded the commitment, which the worker could not
+            // know when it chose its result; recompute the seed here rather than take the node's.
+            var block = await client.GetAsync(string.Create(CultureInfo.InvariantCulture, $"/v1/blocks/{task.CommitHeight}"), cancellationToken).ConfigureAwait(false);
+            var blockHash = Hash32.Parse(block["hash"]?.GetValue<string>() ?? throw new CliException($"block {task.CommitHeight} has no hash in the node's answer"));
+            var seed = TaskRules.ChallengeSeed(blockHash, task.ToLedgerTask());
+            bool seedMatches = task.ChallengeSeed is not { } nodeSeed || nodeSeed == seed;
+
+            var type = task.ElementType;
+            var clock = Stopwatch.StartNew();
+            var a = await MatrixTransfer.DownloadAsync(blobs, task.InputA, type, task.Rows, task.Inner, cancellationToken).ConfigureAwait(false);
+            var b = await MatrixTransfer.DownloadAsync(blobs, task.InputB, type, task.Inner, task.Columns, cancellationToken).ConfigureAwait(false);
+            Matrix? c = null;
+            string? malformed = null;
+            try
+            {
+                c = await MatrixTransfer.DownloadAsync(blobs, committed, type, task.Rows, task.Columns, cancellationToken).ConfigureAwait(false);
+            }
+            catch (MatrixFormatException e)
+            {
+                malformed = $"{e.Code}: {e.Message}";
+            }
+            double downloadMs = clock.Elapsed.TotalMilliseconds;
+
+            clock.Restart();
+            FreivaldsResult? check = c is null ? null : type == MatrixElementType.Mod61
+                ? FreivaldsVerifier.VerifyMod61(a, b, c, seed, task.Rounds, cancellationToken: cancellationToken)
+                : FreivaldsVerifier.VerifyFloat64(a, b, c, seed, task.Rounds, task.RelativeTolerance, cancellationToken: cancellationToken);
+            double verifyMs = clock.Elapsed.TotalMilliseconds;
+            bool accepted = check?.Accepted ?? false;
+            string localOutcome = malformed is not null ? "malformed_result" : accepted ? "verified" : "wrong_result";
+
+            // The chain's verdict: verified/settled accept; wrong/malformed results reject; anything else is no verdict.
+            bool? chainAccepted = task.State is "verified" or "settled" ? true
+                : task.Outcome is "wrong_result" or "malformed_result" && task.State == "rejected" ? false
+                : null;
+            bool agrees = seedMatches && (chainAccepted is null || chainAccepted == accepted);
+            int exitCode = !agrees ? DisagreementExitCode : chainAccepted is null && !accepted ? NotSettledExitCode : 0;
+
+            if (result.GetValue(json))
+            {
+                var report = new JsonObject
+                {
+                    ["task"] = task.Id,
+                    ["kind"] = TaskView.KindName(task.Kind),
+                    ["result"] = committed.Root.ToString(),
+                    ["commit_height"] = task.CommitHeight,
+                    ["commit_block_hash"] = blockHash.ToString(),
+                    ["challenge_seed"] = seed.ToString(),
+                    ["challenge_seed_matches_node"] = seedMatches,
+                    ["accepted"] = accepted,
+                    ["local_outcome"] = localOutcome,
+                    ["reason"] = malformed ?? check!.Reason,
+                    ["rounds"] = task.Rounds,
+                    ["soundness_bits"] = check?.SoundnessBits ?? task.SoundnessBits,
+                    ["soundness"] = check?.SoundnessStatement,
+                    ["tolerance_ppb"] = task.TolerancePpb,
+                    ["worst_residual_ratio"] = check?.WorstResidualRatio,
+                    ["download_ms"] = Math.Round(downloadMs, 3),
+                    ["verify_ms"] = Math.Round(verifyMs, 3),
+                    ["chain_state"] = task.State,
+                    ["chain_outcome"] = task.Outcome,
+                    ["agrees_with_chain"] = agrees,
+                };
+                await output.WriteLineAsync(report.ToJsonString(Indented)).ConfigureAwait(false);
+                return exitCode;
+            }
+
+            var text = new StringBuilder();
+            text.AppendLine(CultureInfo.InvariantCulture, $"task {task.Id}: {TaskView.KindName(task.Kind)} {task.ShapeText}, result {committed.Root} committed at height {task.CommitHeight}");
+            text.AppendLine(CultureInfo.InvariantCulture, $"challenge seed {seed} (from block {task.CommitHeight}, hash {blockHash}){(task.ChallengeSeed is null ? "" : seedMatches ? "; the node derives the same" : $"; the node says {task.ChallengeSeed}: MISMATCH")}");
+            text.AppendLine(CultureInfo.InvariantCulture, $"local check: {(malformed is not null ? "rejected: malformed result: " + malformed : check!.Reason)}");
+            text.AppendLine(CultureInfo.InvariantCulture, $"checked in {verifyMs:F1} ms after {downloadMs:F1} ms of downloads; everything was fetched from {url} and checked against its root");
+            text.Append(CultureInfo.InvariantCulture, $"chain: {task.State} (outcome {task.Outcome}); ");
+            text.Append(chainAccepted is null ? "no verdict yet" : agrees ? "the local check agrees" : "the local check DISAGREES");
+            await output.WriteLineAsync(text.ToString()).ConfigureAwait(false);
+            await output.WriteLineAsync(accepted ? "accepted" : "rejected").ConfigureAwait(false);
+            return exitCode;
+        });
+        return command;
+    }
+
+    /// <summary>Polls the task, printing each change, until it closes or <paramref name="timeout"/> passes. 0 if settled.</summary>
+    private static async Task<int> FollowAsync(NodeHttpClient client, ulong id, TimeSpan timeout, TextWriter output, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        TaskView? last = null;
+        bool unreachable = false;
+        while (true)
+        {
+            TaskView task;
+            try
+            {
+                task = TaskView.Parse(await client.GetAsync(string.Create(CultureInfo.InvariantCulture, $"/v1/tasks/{id}"), cancellationToken).ConfigureAwait(false));
+                unreachable = false;
+            }
+            catch (CliException e) when (NodeErrors.IsTransient(e) && clock.Elapsed < timeout)
+            {
+                if (!unreachable)
+                {
+                    unreachable = true;
+                    await output.WriteLineAsync($"{e.Message}; still waiting").ConfigureAwait(false);
+                }
+                await Task.Delay(1000, cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+            if (last is null || task.State != last.State || task.Attempts != last.Attempts || task.Outcome != last.Outcome)
+            {
+                await output.WriteLineAsync(Describe(task, last)).ConfigureAwait(false);
+            }
+            last = task;
+            if (task.IsClosed)
+            {
+                return task.State == "settled" ? 0 : NotSettledExitCode;
+            }
+            if (clock.Elapsed > timeout)
+            {
+                throw new CliException(string.Create(CultureInfo.InvariantCulture, $"task {id} is still {task.State} after {timeout.TotalSeconds:F0} s"));
+            }
+            await Task.Delay(250, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static string Describe(TaskView task, TaskView? previous)
+    {
+        string soundness = task.Kind == TaskKind.MatmulMod61
+            ? $"{task.SoundnessBits} bits of soundness: a wrong result passes {task.Rounds} exact Freivalds round{(task.Rounds == 1 ? "" : "s")} with probability at most 2^-{task.SoundnessBits}"
+            : $"{task.SoundnessBits} bits of soundness: a result off by more than {task.TolerancePpb} ppb passes {task.Rounds} Freivalds rounds with probability at most 2^-{task.SoundnessBits}";
+        return task.State switch
+        {
+            "posted" when previous is not null && task.Attempts > 0 =>
+                Invariant($"task {task.Id}: attempt {task.Attempts} ended with {task.Outcome}; back on the market"),
+            "posted" => Invariant($"task {task.Id}: posted at height {task.PostedHeight}, waiting for a worker"),
+            "assigned" when task.Attempts > 1 && task.Outcome is not "none" =>
+                Invariant($"task {task.Id}: attempt {task.Attempts - 1} ended with {task.Outcome}; assigned to {task.Worker} at height {task.AssignedHeight} (attempt {task.Attempts}, deadline height {task.AssignedHeight + task.DeadlineBlocks})"),
+            "assigned" => Invariant($"task {task.Id}: assigned to {task.Worker} at height {task.AssignedHeight} (attempt {task.Attempts}, deadline height {task.AssignedHeight + task.DeadlineBlocks})"),
+            "committed" => Invariant($"task {task.Id}: result {task.Result?.Root} committed at height {task.CommitHeight}; awaiting verification"),
+            "verified" => Invariant($"task {task.Id}: verified; {soundness}"),
+            "settled" => Invariant($"task {task.Id}: settled at height {task.ClosedHeight}: outcome {task.Outcome} (result {task.Result?.Root}); {soundness}"),
+            "rejected" => Invariant($"task {task.Id}: rejected at height {task.ClosedHeight}: outcome {task.Outcome} (result {task.Result?.Root}); the worker {task.Worker} was slashed and the fee refunded"),
+            "expired" => Invariant($"task {task.Id}: expired at height {task.ClosedHeight}: outcome {task.Outcome}; the fee was refunded"),
+            _ => Invariant($"task {task.Id}: {task.State} (outcome {task.Outcome})"),
+        };
+    }
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+
+    private static Argument<ulong> TaskIdArgument() => new("id") { Description = "The task's id" };
+
+    /// <summary>The seed of input <paramref name="which"/> ("a" or "b") generated from the user's seed text.</summary>
+    internal static Hash32 InputSeed(string seed, string which) => Blake3Hash.Of(Encoding.UTF8.GetBytes($"pocc/cli/task/{which}/{seed}"));
+
+    /// <summary>An already uploaded input: its size from the node, checked against the matrix shape it must hold.</summary>
+    private static async Task<BlobRef> ExistingInputAsync(NodeHttpClient client, string option, string text, uint rows, uint cols, string url, CancellationToken cancellationToken)
+    {
+        var root = MatrixTransfer.ParseRoot(text, option);
+        JsonObject info;
+        try
+        {
+            info = await client.GetAsync($"/v1/blobs/{root}/info", cancellationToken).ConfigureAwait(false);
+        }
+        catch (CliException e) when (NodeErrors.IsNotFound(e, "blob.not_found"))
+        {
+            throw new CliException($"{option}: the node at {url} has no blob {root}; upload it first (pocc blob put)", NodeErrors.NotFound);
+        }
+        ulong size = TaskView.U64(info, "size");
+        ulong expected = TaskRules.MatrixBytes(rows, cols);
+        if (size != expected)
+        {
+            throw new CliException(string.Create(CultureInfo.InvariantCulture,
+                $"{option}: blob {root} is {size} bytes, but a {rows}x{cols} matrix blob is {expected} bytes (check --m, --k, --n)"));
+        }
+        return new BlobRef(root, size);
+    }
+
+    /// <summary>The id of the task <paramref name="tx"/> posted: the newest task of this requester with these inputs posted at its height.</summary>
+    private static async Task<ulong> FindPostedTaskAsync(NodeHttpClient client, SignedTransaction tx, string requester, TaskSpec spec, ulong height, CancellationToken cancellationToken)
+    {
+        string? before = null;
+        for (int page = 0; page < 50; page++)
+        {
+            var json = await client.GetAsync($"/v1/tasks?limit=100{(before is null ? "" : "&before=" + before)}", cancellationToken).ConfigureAwait(false);
+            bool older = false;
+            foreach (var item in json["tasks"]?.AsArray() ?? [])
+            {
+                if (item is not JsonObject node)
+                {
+                    continue;
+                }
+                var task = TaskView.Parse(node);
+                // Newest first: once tasks are older than the block, ours is not among the rest.
+                older |= task.PostedHeight < height;
+                if (task.PostedHeight == height && task.Requester == requester && task.InputA == spec.InputA && task.InputB == spec.InputB
+                    && task.Kind == spec.Kind && task.Rounds == spec.Rounds && task.DeadlineBlocks == spec.DeadlineBlocks)
+                {
+                    return task.Id;
+                }
+            }
+            before = json["next_before"]?.ToString();
+            if (older || string.IsNullOrEmpty(before))
+            {
+                break;
+            }
+        }
+        throw new CliException($"transaction {tx.Hash} was finalized at height {height}, but the node lists no task it posted");
+    }
+}
