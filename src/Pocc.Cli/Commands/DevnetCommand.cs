@@ -46,7 +46,7 @@ public static class DevnetCommand
         var interval = new Option<int>("--block-interval-ms") { Description = "Milliseconds between blocks", DefaultValueFactory = _ => 250 };
         var workers = new Option<int>("--workers") { Description = $"Workers computing the matmul workload (0 to {DevnetAccounts.MaxWorkers}); the first is faulty with --faulty-rate", DefaultValueFactory = _ => 2 };
         var faultyRate = new Option<double>("--faulty-rate") { Description = "Fraction of the first worker's results corrupted on purpose (each must be caught and slashed)", DefaultValueFactory = _ => 0.2 };
-        var taskN = new Option<int>("--task-n") { Description = "Matrix size n of the workload's n×n×n products", DefaultValueFactory = _ => 512 };
+        var taskN = new Option<int>("--task-n") { Description = "Matrix size n of the workload's n×n×n products (large enough that computing, not moving data, dominates)", DefaultValueFactory = _ => 1536 };
         var taskDtype = new Option<string>("--task-dtype") { Description = "mod61 (exact) or f64", DefaultValueFactory = _ => "mod61" };
         taskDtype.AcceptOnlyFromAmong("mod61", "f64");
         var command = new Command("devnet", "Run a local single-validator devnet with a transfer load, workers and a matmul workload")

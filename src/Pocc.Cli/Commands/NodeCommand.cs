@@ -3,6 +3,9 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using System.CommandLine;
 using Pocc.Cli.Common;
+using Pocc.Cli.Workers;
+using Pocc.Compute.Matmul;
+using Pocc.Core.Crypto;
 using Pocc.Node.Hosting;
 using Pocc.Storage;
 
@@ -18,7 +21,9 @@ public static class NodeCommand
         var interval = new Option<int?>("--block-interval-ms") { Description = "Milliseconds between blocks" };
         var logFormat = new Option<string?>("--log-format") { Description = "text or json" };
         logFormat.AcceptOnlyFromAmong("text", "json");
-        var run = new Command("run", "Run a node from its home directory") { home, apiUrl, interval, logFormat };
+        var worker = new Option<bool>("--worker") { Description = "Also run a compute-market worker with this node's key, against this node's API" };
+        var faultyRate = new Option<double>("--faulty-rate") { Description = "With --worker: corrupt this fraction of results (for tests; each is caught and slashed)" };
+        var run = new Command("run", "Run a node from its home directory") { home, apiUrl, interval, logFormat, worker, faultyRate };
         run.SetAction(async (result, cancellationToken) =>
         {
             var overrides = new Dictionary<string, string?>();
@@ -31,7 +36,28 @@ public static class NodeCommand
                 await StartAsync(app, cancellationToken).ConfigureAwait(false);
                 var url = app.Urls.First();
                 Console.WriteLine($"api: {url}/v1/status");
+                var workerTask = Task.CompletedTask;
+                if (result.GetValue(worker))
+                {
+                    if (result.GetValue(faultyRate) is < 0 or > 1)
+                    {
+                        throw new CliException("--faulty-rate must be between 0 and 1");
+                    }
+                    var executor = MatmulExecutor.CreateDefault();
+                    Console.WriteLine($"worker: {executor.Description}");
+                    var agent = new WorkerAgent(new WorkerAgentOptions { NodeUrl = url, FaultyRate = result.GetValue(faultyRate) },
+                        app.Services.GetRequiredService<KeyPair>(), executor, e => Console.WriteLine(e.Message));
+                    var stopping = app.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
+                    workerTask = Task.Run(async () =>
+                    {
+                        using (agent)
+                        {
+                            await agent.RunAsync(stopping).ConfigureAwait(false);
+                        }
+                    }, CancellationToken.None);
+                }
                 await app.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
+                await workerTask.ConfigureAwait(false);
             }
             return 0;
         });
