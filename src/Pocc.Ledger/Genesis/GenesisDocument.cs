@@ -176,6 +176,7 @@ public sealed record GenesisParameters
     [JsonPropertyName("max_task_attempts")] public byte MaxTaskAttempts { get; init; } = Defaults.MaxTaskAttempts;
     [JsonPropertyName("max_active_tasks_per_worker")] public uint MaxActiveTasksPerWorker { get; init; } = Defaults.MaxActiveTasksPerWorker;
     [JsonPropertyName("unassigned_task_timeout_blocks")] public ulong UnassignedTaskTimeoutBlocks { get; init; } = Defaults.UnassignedTaskTimeoutBlocks;
+    [JsonPropertyName("verdict_timeout_blocks")] public ulong VerdictTimeoutBlocks { get; init; } = Defaults.VerdictTimeoutBlocks;
 
     public ChainParameters ToChainParameters() => new()
     {
@@ -194,5 +195,6 @@ public sealed record GenesisParameters
         MaxTaskAttempts = MaxTaskAttempts,
         MaxActiveTasksPerWorker = MaxActiveTasksPerWorker,
         UnassignedTaskTimeoutBlocks = UnassignedTaskTimeoutBlocks,
+        VerdictTimeoutBlocks = VerdictTimeoutBlocks,
     };
 }

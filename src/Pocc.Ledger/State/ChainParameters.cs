@@ -52,6 +52,9 @@ public sealed record ChainParameters
     /// <summary>Blocks a posted task may wait for a capable worker before it expires and its fee is refunded.</summary>
     public ulong UnassignedTaskTimeoutBlocks { get; init; } = 1_000;
 
+    /// <summary>Blocks a committed result may wait for a verdict before the task expires unverified (fee refunded, no penalty).</summary>
+    public ulong VerdictTimeoutBlocks { get; init; } = 200;
+
     public Amount FeeBurn(Amount fees) => fees.MulDiv(FeeBurnBasisPoints, BasisPointsPerWhole);
 
     /// <summary>Rules that make a chain unusable are refused when the genesis is loaded, not discovered later.</summary>
@@ -78,9 +81,9 @@ public sealed record ChainParameters
         {
             throw new FormatException($"basis-point parameters must be at most {BasisPointsPerWhole}");
         }
-        if (MaxTaskAttempts == 0 || MaxActiveTasksPerWorker == 0 || UnassignedTaskTimeoutBlocks == 0)
+        if (MaxTaskAttempts == 0 || MaxActiveTasksPerWorker == 0 || UnassignedTaskTimeoutBlocks == 0 || VerdictTimeoutBlocks == 0)
         {
-            throw new FormatException("max_task_attempts, max_active_tasks_per_worker and unassigned_task_timeout_blocks must be at least 1");
+            throw new FormatException("max_task_attempts, max_active_tasks_per_worker, unassigned_task_timeout_blocks and verdict_timeout_blocks must be at least 1");
         }
     }
 
@@ -102,5 +105,6 @@ public sealed record ChainParameters
         writer.WriteU8(MaxTaskAttempts);
         writer.WriteU32(MaxActiveTasksPerWorker);
         writer.WriteU64(UnassignedTaskTimeoutBlocks);
+        writer.WriteU64(VerdictTimeoutBlocks);
     }
 }

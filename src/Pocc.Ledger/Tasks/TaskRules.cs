@@ -156,7 +156,10 @@ public sealed class TaskRules
         }
     }
 
-    /// <summary>Start of block: assigned tasks past their deadline cost their worker a small penalty and go back to the market.</summary>
+    /// <summary>
+    /// Start of block: assigned tasks past their deadline cost their worker a small penalty and go back to the market;
+    /// committed results left without a verdict past the verdict timeout expire, refunded, without penalty.
+    /// </summary>
     public void BeginBlock(StateOverlay state, Height height)
     {
         foreach (var id in state.OpenTaskIds())
@@ -165,6 +168,14 @@ public sealed class TaskRules
             if (task.State == TaskState.Assigned && height.Value > task.AssignedHeight.Value + task.Spec.DeadlineBlocks)
             {
                 Penalize(state, task, height, TaskOutcome.DeadlineMissed);
+            }
+            else if (task.State == TaskState.Committed && height.Value > task.CommitHeight.Value + _parameters.VerdictTimeoutBlocks)
+            {
+                // The validators never judged the result: nobody may be punished or paid on an unchecked result.
+                var worker = state.GetWorker(task.Worker)!;
+                state.SetWorker(task.Worker, worker with { ActiveTasks = worker.ActiveTasks - 1 });
+                Refund(state, task);
+                state.SetTask(task with { State = TaskState.Expired, Outcome = TaskOutcome.Unverified, ClosedHeight = height });
             }
         }
     }

@@ -40,4 +40,10 @@ public enum TaskOutcome : byte
 
     /// <summary>No worker could take the task, or it ran out of attempts; the fee went back to the requester.</summary>
     Refunded = 6,
+
+    /// <summary>
+    /// No validator gave a verdict within the verdict timeout: the validators' failure, not the worker's, so the
+    /// worker is released without penalty and the fee goes back to the requester.
+    /// </summary>
+    Unverified = 7,
 }

@@ -218,6 +218,7 @@ public static class ApiMapping
         TaskOutcome.ResultUnavailable => "result_unavailable",
         TaskOutcome.DeadlineMissed => "deadline_missed",
         TaskOutcome.Refunded => "refunded",
+        TaskOutcome.Unverified => "unverified",
         _ => "unknown",
     };
 

@@ -199,4 +199,32 @@ public sealed class TaskDeadlineTests
         Assert.Equal(0u, t.Worker(Alice).ActiveTasks);
         Assert.True(t.Chain.SupplyIsConserved());
     }
+
+    [Fact]
+    public void Result_left_without_a_verdict_expires_unverified_with_a_refund_and_no_penalty()
+    {
+        using var t = TaskChain.Create(p => p with { VerdictTimeoutBlocks = 3 });
+        t.ProduceOk(TaskTx.Register(Alice));
+        t.ProduceOk(TaskTx.Post(Dave, Specs.Mod61()));
+        var worker = KeyOf(t.Task(1).Worker);
+        t.ProduceOk(TaskTx.Commit(worker, 1, Specs.Result(Specs.Mod61())));
+        var committedAt = t.Task(1).CommitHeight.Value;
+        long daveBefore = (long)t.Balance(Dave);
+        var stakeBefore = t.Worker(worker).Stake;
+
+        // No verdict is ever sent: still committed up to the timeout, expired in the block after it.
+        t.ProduceEmpty(3);
+        Assert.Equal(TaskState.Committed, t.Task(1).State);
+        t.ProduceOk();
+
+        var task = t.Task(1);
+        Assert.Equal(TaskState.Expired, task.State);
+        Assert.Equal(TaskOutcome.Unverified, task.Outcome);
+        Assert.Equal(committedAt + 4, task.ClosedHeight.Value);
+        Assert.Equal(daveBefore + (long)Fee, (long)t.Balance(Dave));
+        Assert.Equal(stakeBefore, t.Worker(worker).Stake);
+        Assert.Equal(0u, t.Worker(worker).ActiveTasks);
+        Assert.Equal(0UL, t.Worker(worker).DeadlinesMissed);
+        Assert.True(t.Chain.SupplyIsConserved());
+    }
 }
