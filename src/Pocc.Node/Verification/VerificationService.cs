@@ -41,6 +41,18 @@ public sealed class VerificationService : BackgroundService
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        try
+        {
+            await VerifyAsBlocksFinalizeAsync(stoppingToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // The node is stopping.
+        }
+    }
+
+    private async Task VerifyAsBlocksFinalizeAsync(CancellationToken stoppingToken)
+    {
         await foreach (var height in _finalized.Reader.ReadAllAsync(stoppingToken).ConfigureAwait(false))
         {
             if (!_chain.GetValidatorSet().Contains(_validatorKey.Address))
