@@ -37,7 +37,15 @@ public static class TxCommand
         var unbond = WithCommonOptions(new Command("unbond", "Start unbonding stake; it returns to the balance after the unbonding period") { unbondAmount },
             (result, _) => new Unbond(new Amount(result.GetValue(unbondAmount))));
 
-        return new Command("tx", "Sign and submit transactions") { transfer, bond, unbond };
+        var addStakeAmount = AmountOption();
+        var addStake = WithCommonOptions(new Command("add-worker-stake", "Add tokens from your balance to your worker stake") { addStakeAmount },
+            (result, _) => new Ledger.Tasks.AddWorkerStake(new Amount(result.GetValue(addStakeAmount))));
+
+        var withdrawStakeAmount = AmountOption();
+        var withdrawStake = WithCommonOptions(new Command("withdraw-worker-stake", "Withdraw worker stake (no task in hand); it returns to the balance after the unbonding period") { withdrawStakeAmount },
+            (result, _) => new Ledger.Tasks.WithdrawWorkerStake(new Amount(result.GetValue(withdrawStakeAmount))));
+
+        return new Command("tx", "Sign and submit transactions") { transfer, bond, unbond, addStake, withdrawStake };
     }
 
     private static Option<ulong> AmountOption() => new("--amount") { Description = "Amount in base units", Required = true };

@@ -60,6 +60,12 @@ public sealed class StateTransition
             case PostTask post:
                 _tasks.CheckSpec(post.Spec, post.Fee);
                 break;
+            case AddWorkerStake add:
+                RequirePositive(add.Amount);
+                break;
+            case WithdrawWorkerStake withdraw:
+                RequirePositive(withdraw.Amount);
+                break;
             case CommitResult or SubmitVerdict:
                 break;
             default:
@@ -100,6 +106,16 @@ public sealed class StateTransition
             case PostTask post:
                 _tasks.PostTask(state, sender, post, height);
                 state.SetAccount(sender, paid);
+                break;
+            case AddWorkerStake add:
+                var topped = _tasks.CheckAddStake(state, sender);
+                state.SetAccount(sender, paid);
+                _tasks.AddStake(state, sender, topped, add);
+                break;
+            case WithdrawWorkerStake withdraw:
+                var withdrawing = _tasks.CheckWithdrawStake(state, sender, withdraw);
+                state.SetAccount(sender, paid);
+                _tasks.WithdrawStake(state, sender, withdrawing, withdraw, height);
                 break;
             case CommitResult commit:
                 var assigned = _tasks.CheckCommit(state, sender, commit, height);
@@ -188,6 +204,7 @@ public sealed class StateTransition
             Transfer t => t.Amount.Value,
             Bond b => b.Amount.Value,
             RegisterWorker r => r.Stake.Value,
+            AddWorkerStake a => a.Amount.Value,
             PostTask p => p.Fee.Value,
             _ => 0UL,
         };

@@ -63,3 +63,22 @@ public sealed record SubmitVerdict(ulong TaskId, TaskOutcome Outcome) : Transact
 
     internal static SubmitVerdict ReadFields(ref CanonicalReader reader) => new(reader.ReadU64(), (TaskOutcome)reader.ReadU8());
 }
+
+/// <summary>Adds <paramref name="Amount"/> from the sender's balance to its worker stake (so a penalised worker can get back above the minimum).</summary>
+public sealed record AddWorkerStake(Amount Amount) : TransactionPayload
+{
+    public override TransactionKind Kind => TransactionKind.AddWorkerStake;
+
+    internal override void WriteFields(ref CanonicalWriter writer) => writer.WriteU64(Amount.Value);
+}
+
+/// <summary>
+/// Takes <paramref name="Amount"/> out of the sender's worker stake, allowed only while it holds no task; the tokens
+/// return to the balance after the unbonding period, like unbonded validator stake.
+/// </summary>
+public sealed record WithdrawWorkerStake(Amount Amount) : TransactionPayload
+{
+    public override TransactionKind Kind => TransactionKind.WithdrawWorkerStake;
+
+    internal override void WriteFields(ref CanonicalWriter writer) => writer.WriteU64(Amount.Value);
+}

@@ -82,6 +82,34 @@ public sealed class TaskRules
         state.SetWorker(sender, new Worker(register.Stake, register.Capabilities, Worker.InitialReputation, 0, 0, 0, 0, 0, Amount.Zero, Amount.Zero, height));
     }
 
+    public Worker CheckAddStake(StateOverlay state, Address sender) =>
+        state.GetWorker(sender) ?? throw new LedgerException(LedgerErrors.WorkerNotFound, $"{sender} is not a registered worker");
+
+    public void AddStake(StateOverlay state, Address sender, Worker worker, AddWorkerStake add) =>
+        state.SetWorker(sender, worker with { Stake = worker.Stake + add.Amount });
+
+    /// <summary>Checks a withdrawal: a registered worker, no task in hand, enough stake, room in the unbonding queue.</summary>
+    public Worker CheckWithdrawStake(StateOverlay state, Address sender, WithdrawWorkerStake withdraw)
+    {
+        var worker = state.GetWorker(sender) ?? throw new LedgerException(LedgerErrors.WorkerNotFound, $"{sender} is not a registered worker");
+        Require(worker.ActiveTasks == 0, LedgerErrors.TaskWrongState, $"a worker holding {worker.ActiveTasks} task(s) cannot withdraw stake until they close");
+        Require(worker.Stake >= withdraw.Amount, LedgerErrors.InsufficientStake, $"worker stake {worker.Stake} is less than the {withdraw.Amount} to withdraw");
+        Require(state.GetAccount(sender).Unbonding.Length < Account.MaxUnbondingEntries, LedgerErrors.TooManyUnbondings,
+            $"at most {Account.MaxUnbondingEntries} unbondings may be pending at once");
+        return worker;
+    }
+
+    /// <summary>Moves the withdrawn stake into the sender's unbonding queue, released after the unbonding period.</summary>
+    public void WithdrawStake(StateOverlay state, Address sender, Worker worker, WithdrawWorkerStake withdraw, Height height)
+    {
+        state.SetWorker(sender, worker with { Stake = worker.Stake - withdraw.Amount });
+        var account = state.GetAccount(sender);
+        state.SetAccount(sender, account with
+        {
+            Unbonding = account.Unbonding.Add(new UnbondingEntry(withdraw.Amount, new Height(height.Value + _parameters.UnbondingPeriodBlocks))),
+        });
+    }
+
     public ulong PostTask(StateOverlay state, Address sender, PostTask post, Height height)
     {
         CheckSpec(post.Spec, post.Fee);

@@ -10,4 +10,6 @@ public enum TransactionKind : byte
     PostTask = 5,
     CommitResult = 6,
     SubmitVerdict = 7,
+    AddWorkerStake = 8,
+    WithdrawWorkerStake = 9,
 }

@@ -20,6 +20,8 @@ public abstract record TransactionPayload
         TransactionKind.PostTask => Tasks.PostTask.ReadFields(ref reader),
         TransactionKind.CommitResult => Tasks.CommitResult.ReadFields(ref reader),
         TransactionKind.SubmitVerdict => Tasks.SubmitVerdict.ReadFields(ref reader),
+        TransactionKind.AddWorkerStake => new Tasks.AddWorkerStake(new Amount(reader.ReadU64())),
+        TransactionKind.WithdrawWorkerStake => new Tasks.WithdrawWorkerStake(new Amount(reader.ReadU64())),
         _ => throw new CodecException(CodecException.InvalidValue, $"unknown transaction kind {(byte)kind}"),
     };
 }

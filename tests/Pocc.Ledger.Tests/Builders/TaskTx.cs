@@ -21,6 +21,10 @@ internal static class TaskTx
     public static TxBuilder Commit(KeyPair from, ulong taskId, BlobRef result) => new(from, new CommitResult(taskId, result));
 
     public static TxBuilder Verdict(KeyPair from, ulong taskId, TaskOutcome outcome) => new(from, new SubmitVerdict(taskId, outcome));
+
+    public static TxBuilder AddStake(KeyPair from, ulong amount) => new(from, new AddWorkerStake(new Amount(amount)));
+
+    public static TxBuilder WithdrawStake(KeyPair from, ulong amount) => new(from, new WithdrawWorkerStake(new Amount(amount)));
 }
 
 /// <summary>Valid task specs with blob sizes that match their shapes; change fields with <c>with</c>.</summary>
