@@ -42,7 +42,8 @@ public sealed class LoadGenerator
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        int batchSize = Math.Min(_accounts.Count, 1_000);
+        // At a target rate, small batches (about 20 a second) keep the load smooth instead of one burst every few seconds.
+        int batchSize = Math.Min(_accounts.Count, _targetRate > 0 ? (int)Math.Clamp(_targetRate / 20, 1, 1_000) : 1_000);
         var random = new Random(7);
         int cursor = 0;
         var started = System.Diagnostics.Stopwatch.StartNew();
