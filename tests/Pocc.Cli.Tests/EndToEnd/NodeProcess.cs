@@ -1,8 +1,6 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
-using System.Text;
 using System.Text.Json.Nodes;
 
 namespace Pocc.Cli.Tests.EndToEnd;
@@ -15,20 +13,14 @@ internal sealed class NodeProcess : IAsyncDisposable
 {
     public static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(45);
 
-    private readonly Process _process;
-    private readonly StringBuilder _stdout = new();
-    private readonly StringBuilder _stderr = new();
+    private readonly BackgroundPocc _process;
     private bool _stopRequested;
 
-    private NodeProcess(Process process, string url)
+    private NodeProcess(BackgroundPocc process, string url)
     {
         _process = process;
         Url = url;
         Http = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(10) };
-        _process.OutputDataReceived += (_, e) => Append(_stdout, e.Data);
-        _process.ErrorDataReceived += (_, e) => Append(_stderr, e.Data);
-        _process.BeginOutputReadLine();
-        _process.BeginErrorReadLine();
     }
 
     public string Url { get; }
@@ -42,27 +34,9 @@ internal sealed class NodeProcess : IAsyncDisposable
     /// <summary>Set just before the test stops or kills the node, so requests failing from then on are expected, not errors.</summary>
     public bool StopRequested => Volatile.Read(ref _stopRequested);
 
-    public string Stdout
-    {
-        get
-        {
-            lock (_stdout)
-            {
-                return _stdout.ToString();
-            }
-        }
-    }
+    public string Stdout => _process.Stdout;
 
-    public string Stderr
-    {
-        get
-        {
-            lock (_stderr)
-            {
-                return _stderr.ToString();
-            }
-        }
-    }
+    public string Stderr => _process.Stderr;
 
     /// <summary>Starts <c>pocc node run --home home --api-url url extra...</c> and waits until GET /v1/status answers.</summary>
     public static Task<NodeProcess> StartAsync(string home, string? url = null, params string[] extraArgs)
@@ -74,8 +48,7 @@ internal sealed class NodeProcess : IAsyncDisposable
     /// <summary>Starts <c>pocc args...</c>, expected to serve the node API at <paramref name="url"/>, and waits until it answers.</summary>
     public static async Task<NodeProcess> StartAsync(IEnumerable<string> args, string url, IReadOnlyDictionary<string, string>? environment)
     {
-        var process = Process.Start(PoccProcess.StartInfo(args, environment)) ?? throw new InvalidOperationException("cannot start pocc");
-        var node = new NodeProcess(process, url);
+        var node = new NodeProcess(BackgroundPocc.Start(args, environment, "node"), url);
         try
         {
             await node.WaitUntilReadyAsync(StartTimeout);
@@ -143,56 +116,26 @@ internal sealed class NodeProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>Sends SIGTERM (Process has no portable way to) and waits for the exit; returns the exit code.</summary>
-    public async Task<int> TerminateAsync(TimeSpan timeout)
+    /// <summary>Sends SIGTERM and waits for the exit; returns the exit code.</summary>
+    public Task<int> TerminateAsync(TimeSpan timeout)
     {
         Volatile.Write(ref _stopRequested, true);
-        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(CultureInfo.InvariantCulture)]))
-        {
-            await kill.WaitForExitAsync();
-            if (kill.ExitCode != 0)
-            {
-                throw new InvalidOperationException($"kill -TERM {_process.Id} failed with exit code {kill.ExitCode}");
-            }
-        }
-        using var deadline = new CancellationTokenSource(timeout);
-        try
-        {
-            await _process.WaitForExitAsync(deadline.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            throw new TimeoutException($"the node did not exit within {timeout.TotalSeconds} s of SIGTERM\n{Output}");
-        }
-        _process.WaitForExit(); // drains the redirected output
-        return _process.ExitCode;
+        return _process.TerminateAsync(timeout);
     }
 
     /// <summary>SIGKILL, wherever the node is: no shutdown code runs.</summary>
-    public async Task KillAsync()
+    public Task KillAsync()
     {
         Volatile.Write(ref _stopRequested, true);
-        _process.Kill(entireProcessTree: true);
-        await _process.WaitForExitAsync();
+        return _process.KillAsync();
     }
 
-    public string Output => $"--- node stdout ---\n{Stdout}\n--- node stderr ---\n{Stderr}";
+    public string Output => _process.Output;
 
     public async ValueTask DisposeAsync()
     {
-        try
-        {
-            if (!_process.HasExited)
-            {
-                await KillAsync();
-            }
-        }
-        catch (InvalidOperationException)
-        {
-            // It exited between the check and the kill.
-        }
+        await _process.DisposeAsync();
         Http.Dispose();
-        _process.Dispose();
     }
 
     private async Task WaitUntilReadyAsync(TimeSpan timeout)
@@ -202,7 +145,6 @@ internal sealed class NodeProcess : IAsyncDisposable
         {
             if (_process.HasExited)
             {
-                _process.WaitForExit();
                 throw new InvalidOperationException($"pocc node run exited with code {_process.ExitCode} before answering\n{Output}");
             }
             try
@@ -224,17 +166,5 @@ internal sealed class NodeProcess : IAsyncDisposable
             await Task.Delay(100);
         }
         throw new TimeoutException($"pocc node run did not answer GET /v1/status within {timeout.TotalSeconds} s\n{Output}");
-    }
-
-    private static void Append(StringBuilder buffer, string? line)
-    {
-        if (line is null)
-        {
-            return;
-        }
-        lock (buffer)
-        {
-            buffer.AppendLine(line);
-        }
     }
 }

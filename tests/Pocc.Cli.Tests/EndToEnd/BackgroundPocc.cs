@@ -1,13 +1,11 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
-using Pocc.Cli.Tests.EndToEnd;
-
-namespace Pocc.Cli.Tests.Tasks;
+namespace Pocc.Cli.Tests.EndToEnd;
 
 /// <summary>
-/// A long-running <c>pocc</c> command other than a node (a worker), with its output captured line by line so a test
-/// can wait for what it prints. Disposing it kills the process if it is still running.
+/// A long-running <c>pocc</c> command (a worker, or the process under a <see cref="NodeProcess"/>), with its output
+/// captured line by line so a test can wait for what it prints. Disposing it kills the process if it is still running.
 /// </summary>
 internal sealed class BackgroundPocc : IAsyncDisposable
 {
@@ -26,13 +24,27 @@ internal sealed class BackgroundPocc : IAsyncDisposable
         _process.BeginErrorReadLine();
     }
 
-    public static BackgroundPocc Start(params string[] args)
+    public static BackgroundPocc Start(params string[] args) => Start(args, null, $"pocc {string.Join(' ', args.Take(2))}");
+
+    public static BackgroundPocc Start(IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment, string name)
     {
-        var process = Process.Start(PoccProcess.StartInfo(args)) ?? throw new InvalidOperationException("cannot start pocc");
-        return new BackgroundPocc(process, $"pocc {string.Join(' ', args.Take(2))}");
+        var process = Process.Start(PoccProcess.StartInfo(args, environment)) ?? throw new InvalidOperationException("cannot start pocc");
+        return new BackgroundPocc(process, name);
     }
 
+    public int Id => _process.Id;
+
     public bool HasExited => _process.HasExited;
+
+    /// <summary>The exit code once the process has exited, after its redirected output is drained.</summary>
+    public int ExitCode
+    {
+        get
+        {
+            _process.WaitForExit();
+            return _process.ExitCode;
+        }
+    }
 
     public string Stdout
     {
@@ -83,6 +95,10 @@ internal sealed class BackgroundPocc : IAsyncDisposable
         using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(CultureInfo.InvariantCulture)]))
         {
             await kill.WaitForExitAsync();
+            if (kill.ExitCode != 0)
+            {
+                throw new InvalidOperationException($"kill -TERM {_process.Id} failed with exit code {kill.ExitCode}");
+            }
         }
         using var deadline = new CancellationTokenSource(timeout);
         try
@@ -93,8 +109,14 @@ internal sealed class BackgroundPocc : IAsyncDisposable
         {
             throw new TimeoutException($"{_name} did not exit within {timeout.TotalSeconds} s of SIGTERM\n{Output}");
         }
-        _process.WaitForExit();
-        return _process.ExitCode;
+        return ExitCode;
+    }
+
+    /// <summary>SIGKILL, wherever the process is: no shutdown code runs.</summary>
+    public async Task KillAsync()
+    {
+        _process.Kill(entireProcessTree: true);
+        await _process.WaitForExitAsync();
     }
 
     public async ValueTask DisposeAsync()
@@ -103,8 +125,7 @@ internal sealed class BackgroundPocc : IAsyncDisposable
         {
             if (!_process.HasExited)
             {
-                _process.Kill(entireProcessTree: true);
-                await _process.WaitForExitAsync();
+                await KillAsync();
             }
         }
         catch (InvalidOperationException)
