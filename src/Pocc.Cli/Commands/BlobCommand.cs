@@ -84,7 +84,7 @@ public static class BlobCommand
             }
             catch (BlobException e)
             {
-                throw new CliException($"{e.Code}: {e.Message}");
+                throw new CliException($"{e.Code}: {e.Message}", code: e.Code);
             }
             var target = result.GetValue(output)!;
             string directory = target.DirectoryName ?? Directory.GetCurrentDirectory();

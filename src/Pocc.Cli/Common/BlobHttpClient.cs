@@ -80,7 +80,7 @@ public sealed class BlobHttpClient : IDisposable
             }
             catch (BlobException e)
             {
-                throw new CliException($"{e.Code}: the node at {_http.BaseAddress} sent bytes that are not blob {root} ({e.Message})");
+                throw new CliException($"{e.Code}: the node at {_http.BaseAddress} sent bytes that are not blob {root} ({e.Message})", code: e.Code);
             }
             catch (Exception e) when (e is HttpRequestException or IOException)
             {
@@ -121,9 +121,7 @@ public sealed class BlobHttpClient : IDisposable
         catch (JsonException)
         {
         }
-        string code = json?["code"]?.GetValue<string>() ?? string.Create(CultureInfo.InvariantCulture, $"http.{(int)response.StatusCode}");
-        string detail = json?["detail"]?.GetValue<string>() ?? json?["title"]?.GetValue<string>() ?? response.ReasonPhrase ?? "request failed";
-        throw new CliException($"{code}: {detail}", response.StatusCode == HttpStatusCode.NotFound ? 3 : 1);
+        throw CliException.FromProblem(response.StatusCode, response.ReasonPhrase, json);
     }
 
     private static async Task<JsonObject> ReadObjectAsync(HttpResponseMessage response, CancellationToken cancellationToken)

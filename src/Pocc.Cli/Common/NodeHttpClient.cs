@@ -56,9 +56,7 @@ public sealed class NodeHttpClient : IDisposable
             }
             if (!response.IsSuccessStatusCode)
             {
-                var code = json?["code"]?.GetValue<string>() ?? $"http.{(int)response.StatusCode}";
-                var detail = json?["detail"]?.GetValue<string>() ?? json?["title"]?.GetValue<string>() ?? response.ReasonPhrase ?? "request failed";
-                throw new CliException($"{code}: {detail}", response.StatusCode == HttpStatusCode.NotFound ? 3 : 1);
+                throw CliException.FromProblem(response.StatusCode, response.ReasonPhrase, json);
             }
             return json ?? throw new CliException($"the node answered {path} with something that is not a JSON object");
         }

@@ -137,7 +137,7 @@ public static class MatrixTransfer
         }
         catch (BlobException e)
         {
-            throw new CliException($"{what}: {e.Code}: {e.Message}");
+            throw new CliException($"{what}: {e.Code}: {e.Message}", code: e.Code);
         }
     }
 }

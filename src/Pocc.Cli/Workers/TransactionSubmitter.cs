@@ -60,7 +60,7 @@ public sealed class TransactionSubmitter : IDisposable
                 }
                 catch (CliException e) when (attempt < MaxAttempts)
                 {
-                    switch (NodeErrors.CodeOf(e))
+                    switch (e.Code)
                     {
                         case LedgerErrors.Duplicate:
                             // This very transaction is already pending (an earlier answer was lost): it was submitted.

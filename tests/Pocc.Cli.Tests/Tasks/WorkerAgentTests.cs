@@ -83,22 +83,40 @@ public sealed class WorkerAgentTests
     }
 
     [Theory]
-    [InlineData("tx.nonce_gap: nonce 9 is ahead", "tx.nonce_gap")]
-    [InlineData("http.503: busy", "http.503")]
-    [InlineData("cannot reach the node at http://x/: refused", null)]
-    public void Node_error_codes_are_read_back_from_cli_errors(string message, string? code)
+    [InlineData(422, """{"code":"tx.nonce_gap","detail":"nonce 9 is ahead"}""", "tx.nonce_gap", "tx.nonce_gap: nonce 9 is ahead", 1)]
+    [InlineData(503, "busy", "http.503", "http.503: Service Unavailable", 1)]
+    [InlineData(404, """{"code":"worker.not_found","title":"Not found"}""", "worker.not_found", "worker.not_found: Not found", 3)]
+    public void Node_problem_answers_become_cli_errors_carrying_their_code(int status, string body, string code, string message, int exitCode)
     {
-        Assert.Equal(code, NodeErrors.CodeOf(new CliException(message)));
+        JsonObject? problem = null;
+        try
+        {
+            problem = JsonNode.Parse(body) as JsonObject;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+        }
+        var error = CliException.FromProblem((System.Net.HttpStatusCode)status, "Service Unavailable", problem);
+
+        Assert.Equal(code, error.Code);
+        Assert.Equal(message, error.Message);
+        Assert.Equal(exitCode, error.ExitCode);
+    }
+
+    [Fact]
+    public void Failures_that_are_not_refusals_carry_no_code()
+    {
+        Assert.Null(new CliException("cannot reach the node at http://x/: refused", 2).Code);
     }
 
     [Fact]
     public void Unreachable_nodes_and_server_errors_are_transient_refusals_are_not()
     {
         Assert.True(NodeErrors.IsTransient(new CliException("cannot reach the node", 2)));
-        Assert.True(NodeErrors.IsTransient(new CliException("http.503: busy")));
-        Assert.False(NodeErrors.IsTransient(new CliException("tx.insufficient_funds: no")));
-        Assert.True(NodeErrors.IsNotFound(new CliException("worker.not_found: no", 3), "worker.not_found"));
-        Assert.False(NodeErrors.IsNotFound(new CliException("http.not_found: Not Found", 3), "worker.not_found"));
+        Assert.True(NodeErrors.IsTransient(new CliException("http.503: busy", code: "http.503")));
+        Assert.False(NodeErrors.IsTransient(new CliException("tx.insufficient_funds: no", code: "tx.insufficient_funds")));
+        Assert.True(NodeErrors.IsNotFound(new CliException("worker.not_found: no", 3, "worker.not_found"), "worker.not_found"));
+        Assert.False(NodeErrors.IsNotFound(new CliException("http.not_found: Not Found", 3, "http.not_found"), "worker.not_found"));
     }
 
     [Theory]
