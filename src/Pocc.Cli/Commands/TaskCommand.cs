@@ -10,6 +10,7 @@ using Pocc.Core.Hashing;
 using Pocc.Core.Matrices;
 using Pocc.Ledger.Primitives;
 using Pocc.Ledger.Tasks;
+using Pocc.Node.Api;
 using Pocc.Ledger.Transactions;
 using Pocc.Proofs.Freivalds;
 
@@ -292,7 +293,7 @@ public static class TaskCommand
                 var report = new JsonObject
                 {
                     ["task"] = task.Id,
-                    ["kind"] = TaskView.KindName(task.Kind),
+                    ["kind"] = ApiMapping.Name(task.Kind),
                     ["result"] = committed.Root.ToString(),
                     ["commit_height"] = task.CommitHeight,
                     ["commit_block_hash"] = blockHash.ToString(),
@@ -317,7 +318,7 @@ public static class TaskCommand
             }
 
             var text = new StringBuilder();
-            text.AppendLine(CultureInfo.InvariantCulture, $"task {task.Id}: {TaskView.KindName(task.Kind)} {task.ShapeText}, result {committed.Root} committed at height {task.CommitHeight}");
+            text.AppendLine(CultureInfo.InvariantCulture, $"task {task.Id}: {ApiMapping.Name(task.Kind)} {task.ShapeText}, result {committed.Root} committed at height {task.CommitHeight}");
             text.AppendLine(CultureInfo.InvariantCulture, $"challenge seed {seed} (from block {task.CommitHeight}, hash {blockHash}){(task.ChallengeSeed is null ? "" : seedMatches ? "; the node derives the same" : $"; the node says {task.ChallengeSeed}: MISMATCH")}");
             text.AppendLine(CultureInfo.InvariantCulture, $"local check: {(malformed is not null ? "rejected: malformed result: " + malformed : check!.Reason)}");
             text.AppendLine(CultureInfo.InvariantCulture, $"checked in {verifyMs:F1} ms after {downloadMs:F1} ms of downloads; everything was fetched from {url} and checked against its root");

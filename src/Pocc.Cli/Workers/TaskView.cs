@@ -7,6 +7,7 @@ using Pocc.Core.Hashing;
 using Pocc.Core.Matrices;
 using Pocc.Ledger.Primitives;
 using Pocc.Ledger.Tasks;
+using Pocc.Node.Api;
 
 namespace Pocc.Cli.Workers;
 
@@ -65,7 +66,6 @@ public sealed record TaskView(
             new Height(AssignedHeight), Attempts, Result ?? default, new Height(CommitHeight), TaskOutcome.None, new Height(ClosedHeight));
     }
 
-    public static string KindName(TaskKind kind) => kind == TaskKind.MatmulFloat64 ? "matmul_f64" : "matmul_mod61";
 
     public static TaskView Parse(JsonObject json)
     {
@@ -75,12 +75,7 @@ public sealed record TaskView(
             return new TaskView(
                 U64(json, "id"),
                 Text(json, "requester"),
-                kind switch
-                {
-                    "matmul_f64" => TaskKind.MatmulFloat64,
-                    "matmul_mod61" => TaskKind.MatmulMod61,
-                    _ => throw new FormatException($"unknown task kind '{kind}'"),
-                },
+                ApiMapping.TryParseKind(kind, out var parsed) ? parsed : throw new FormatException($"unknown task kind '{kind}'"),
                 checked((uint)U64(json, "rows")),
                 checked((uint)U64(json, "inner")),
                 checked((uint)U64(json, "columns")),

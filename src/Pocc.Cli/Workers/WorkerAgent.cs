@@ -9,6 +9,7 @@ using Pocc.Core.Matrices;
 using Pocc.Core.Numerics;
 using Pocc.Ledger;
 using Pocc.Ledger.Tasks;
+using Pocc.Node.Api;
 using Pocc.Ledger.Transactions;
 
 namespace Pocc.Cli.Workers;
@@ -334,7 +335,7 @@ public sealed class WorkerAgent : IDisposable
         var needed = TaskKinds.RequiredCapability(task.Kind);
         if ((_options.Capabilities & needed) == 0)
         {
-            throw new UnusableTaskException($"it is {TaskView.KindName(task.Kind)}, which this worker did not declare");
+            throw new UnusableTaskException($"it is {ApiMapping.Name(task.Kind)}, which this worker did not declare");
         }
         var type = task.ElementType;
         if (task.InputA.Size != TaskRules.MatrixBytes(task.Rows, task.Inner) || task.InputB.Size != TaskRules.MatrixBytes(task.Inner, task.Columns))

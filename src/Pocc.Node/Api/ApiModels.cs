@@ -200,12 +200,34 @@ public static class ApiMapping
         proof.Leaf?.Key.ToString(),
         proof.Leaf?.Value.ToString());
 
-    public static string Name(TaskKind kind) => kind switch
+    /// <summary>The task kinds by their wire names, the one place those names are written.</summary>
+    private static readonly (TaskKind Kind, string Name)[] KindNames = [(TaskKind.MatmulFloat64, "matmul_f64"), (TaskKind.MatmulMod61, "matmul_mod61")];
+
+    public static string Name(TaskKind kind)
     {
-        TaskKind.MatmulFloat64 => "matmul_f64",
-        TaskKind.MatmulMod61 => "matmul_mod61",
-        _ => "unknown",
-    };
+        foreach (var (known, name) in KindNames)
+        {
+            if (known == kind)
+            {
+                return name;
+            }
+        }
+        return "unknown";
+    }
+
+    public static bool TryParseKind(string name, out TaskKind kind)
+    {
+        foreach (var (known, knownName) in KindNames)
+        {
+            if (knownName == name)
+            {
+                kind = known;
+                return true;
+            }
+        }
+        kind = default;
+        return false;
+    }
 
     public static string Name(TaskState state) => state.ToString().ToLowerInvariant();
 
@@ -239,8 +261,13 @@ public static class ApiMapping
     public static WorkerModel ToModel(Core.Addressing.Address address, Worker w)
     {
         var capabilities = new List<string>();
-        if ((w.Capabilities & WorkerCapabilities.MatmulFloat64) != 0) capabilities.Add("matmul_f64");
-        if ((w.Capabilities & WorkerCapabilities.MatmulMod61) != 0) capabilities.Add("matmul_mod61");
+        foreach (var (kind, name) in KindNames)
+        {
+            if ((w.Capabilities & TaskKinds.RequiredCapability(kind)) != 0)
+            {
+                capabilities.Add(name);
+            }
+        }
         return new WorkerModel(address.ToString(), Amount(w.Stake), capabilities, w.Reputation, w.ActiveTasks, w.VerifiedComputeUnits,
             w.TasksSettled, w.TasksRejected, w.DeadlinesMissed, Amount(w.Earned), Amount(w.Slashed), w.RegisteredHeight.Value);
     }
