@@ -58,6 +58,10 @@ public sealed class Blockchain : IDisposable
     public Height Height => Read(() => _headHeader?.Height ?? Height.Genesis);
 
     private Hash32 _headHash;
+    // The last supply check and the head it was made at; readers may race to refresh it, with the same answer.
+    private volatile SupplyCheck? _supplyCheck;
+
+    private sealed record SupplyCheck(Hash32 Head, bool Conserved);
 
     public Hash32 HeadHash => Read(() => _headHash);
 
@@ -139,7 +143,17 @@ public sealed class Blockchain : IDisposable
     public TransactionLocation? FindTransaction(Hash32 txHash) => _store.FindTransaction(txHash);
 
     /// <summary>Total holdings equal genesis + minted − burned. Checked by tests and reported by the devnet.</summary>
-    public bool SupplyIsConserved() => Read(() => _state.SumOfHoldings() == _state.Supply.Total);
+    public bool SupplyIsConserved() => Read(() =>
+    {
+        // The sum walks the whole state; the status endpoint asks often, the answer changes only with the head.
+        if (_supplyCheck is { } check && check.Head == _headHash)
+        {
+            return check.Conserved;
+        }
+        bool conserved = _state.SumOfHoldings() == _state.Supply.Total;
+        _supplyCheck = new SupplyCheck(_headHash, conserved);
+        return conserved;
+    });
 
     /// <summary>
     /// Builds the next block from <paramref name="candidates"/> (in order): each is executed and kept, or left out

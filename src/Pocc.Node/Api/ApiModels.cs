@@ -247,14 +247,17 @@ public static class ApiMapping
     public static bool TryParseState(string text, out TaskState state) =>
         Enum.TryParse(text, ignoreCase: true, out state) && Enum.IsDefined(state) && !char.IsDigit(text[0]);
 
+    /// <summary>The task's worker, or null while none is assigned (the ledger stores the zero address then).</summary>
+    private static string? WorkerOf(ComputeTask t) => t.Worker == Core.Addressing.Address.Zero ? null : t.Worker.ToString();
+
     public static TaskEventModel ToEvent(ComputeTask t) =>
-        new(t.Id, Name(t.State), Name(t.Outcome), t.Worker == Core.Addressing.Address.Zero ? null : t.Worker.ToString());
+        new(t.Id, Name(t.State), Name(t.Outcome), WorkerOf(t));
 
     public static TaskModel ToModel(ComputeTask t, Core.Hashing.Hash32? challengeSeed) => new(
         t.Id, t.Requester.ToString(), Name(t.Spec.Kind), t.Spec.Rows, t.Spec.Inner, t.Spec.Columns,
         new BlobRefModel(t.Spec.InputA.Root.ToString(), t.Spec.InputA.Size), new BlobRefModel(t.Spec.InputB.Root.ToString(), t.Spec.InputB.Size),
         t.Spec.ToleranceppB, t.Spec.Rounds, t.Spec.Redundancy, t.Spec.DeadlineBlocks, Amount(t.Fee), Name(t.State), Name(t.Outcome),
-        t.PostedHeight.Value, t.Worker == Core.Addressing.Address.Zero ? null : t.Worker.ToString(), t.AssignedHeight.Value, t.Attempts,
+        t.PostedHeight.Value, WorkerOf(t), t.AssignedHeight.Value, t.Attempts,
         t.Result.Size == 0 && t.Result.Root.IsZero ? null : new BlobRefModel(t.Result.Root.ToString(), t.Result.Size),
         t.CommitHeight.Value, t.ClosedHeight.Value, t.Spec.SoundnessBits, t.Spec.ComputeUnits, challengeSeed?.ToString());
 
