@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using Pocc.Cli.Common;
+using Pocc.Client.Models;
 using Pocc.Core.Hashing;
 using Pocc.Storage.Blobs;
 
@@ -22,7 +23,7 @@ public static class BlobCommand
         var node = CommonOptions.Node();
         var json = CommonOptions.Json();
         var command = new Command("put", "Upload a file; prints its root and size, which together identify it on chain") { file, node, json };
-        command.SetAction(async (result, cancellationToken) =>
+        command.SetAction(NodeClient.Action(async (result, cancellationToken) =>
         {
             var path = result.GetValue(file)!;
             if (!path.Exists)
@@ -36,8 +37,8 @@ public static class BlobCommand
             {
                 local = await BlobHasher.ComputeAsync(hashing, cancellationToken).ConfigureAwait(false);
             }
-            BlobId stored;
-            using (var client = new BlobHttpClient(result.GetValue(node)!))
+            BlobModel stored;
+            using (var client = NodeClient.Connect(result.GetValue(node)!))
             {
                 var upload = OpenForRead(path);
                 await using (upload.ConfigureAwait(false))
@@ -46,12 +47,12 @@ public static class BlobCommand
                     {
                         throw new CliException($"{path.FullName} changed while it was being read");
                     }
-                    stored = await client.PutAsync(upload, local.Size, local.Root, cancellationToken).ConfigureAwait(false);
+                    stored = await client.PutBlobAsync(upload, local.Size, local.Root, cancellationToken).ConfigureAwait(false);
                 }
             }
-            if (stored != local)
+            if (stored.Root != local.Root.ToString() || stored.Size != local.Size)
             {
-                throw new CliException($"the node stored {stored} but the file is {local}");
+                throw new CliException($"the node stored {stored.Root}:{stored.Size} but the file is {local}");
             }
             var output = result.InvocationConfiguration.Output;
             if (result.GetValue(json))
@@ -65,7 +66,7 @@ public static class BlobCommand
                 await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"chunks {local.ChunkCount}")).ConfigureAwait(false);
             }
             return 0;
-        });
+        }));
         return command;
     }
 
@@ -75,7 +76,7 @@ public static class BlobCommand
         var output = new Option<FileInfo>("--out", "-o") { Description = "Where to write the blob (replaced if it exists)", Required = true };
         var node = CommonOptions.Node();
         var command = new Command("get", "Download a blob, verify it against its root, then write it to a file") { root, output, node };
-        command.SetAction(async (result, cancellationToken) =>
+        command.SetAction(NodeClient.Action(async (result, cancellationToken) =>
         {
             Hash32 expected;
             try
@@ -94,14 +95,14 @@ public static class BlobCommand
             }
             // Nothing appears under the target name until every byte has been checked against the root.
             string temp = Path.Combine(directory, $".{target.Name}.{Guid.NewGuid():N}.part");
-            BlobId blob;
+            BlobModel blob;
             try
             {
-                using var client = new BlobHttpClient(result.GetValue(node)!);
+                using var client = NodeClient.Connect(result.GetValue(node)!);
                 var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, BlobId.ChunkSize, FileOptions.Asynchronous);
                 await using (file.ConfigureAwait(false))
                 {
-                    blob = await client.DownloadAsync(expected, file, cancellationToken).ConfigureAwait(false);
+                    blob = await client.GetBlobAsync(expected, file, cancellationToken).ConfigureAwait(false);
                     await file.FlushAsync(cancellationToken).ConfigureAwait(false);
                     file.Flush(flushToDisk: true);
                 }
@@ -114,7 +115,7 @@ public static class BlobCommand
             await result.InvocationConfiguration.Output.WriteLineAsync(
                 string.Create(CultureInfo.InvariantCulture, $"wrote {target.FullName} ({blob.Size} bytes, root {blob.Root})")).ConfigureAwait(false);
             return 0;
-        });
+        }));
         return command;
     }
 

@@ -5,14 +5,16 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Pocc.Cli.Common;
-using Pocc.Cli.Workers;
+using Pocc.Client;
+using Pocc.Client.Models;
+using Pocc.Client.Tasks;
+using Pocc.Client.Transactions;
 using Pocc.Core.Hashing;
 using Pocc.Core.Matrices;
 using Pocc.Ledger.Primitives;
 using Pocc.Ledger.Tasks;
-using Pocc.Node.Api;
-using Pocc.Ledger.Transactions;
 using Pocc.Proofs.Freivalds;
+using Pocc.Storage.Blobs;
 
 namespace Pocc.Cli.Commands;
 
@@ -27,14 +29,6 @@ public static class TaskCommand
 
     /// <summary>Exit code when the local check of <c>task verify</c> disagrees with the chain's verdict.</summary>
     public const int DisagreementExitCode = 5;
-
-    /// <summary>Default Freivalds rounds: 2 for mod61 (122 bits), 16 for f64 (an error beyond the tolerance survives with probability ≤ 2^-16; each f64 round costs three reproducible matrix-vector products, so rounds are not free against a fast dgemm).</summary>
-    public const int DefaultMod61Rounds = 2;
-
-    public const int DefaultFloat64Rounds = 16;
-
-    /// <summary>Default f64 relative tolerance, in parts per billion (10 ppb = 1e-8, far above dgemm rounding at any allowed size).</summary>
-    public const uint DefaultTolerancePpb = 10;
 
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
@@ -54,9 +48,9 @@ public static class TaskCommand
         var dtype = new Option<string>("--dtype") { Description = "Element type: f64 (checked within a tolerance) or mod61 (exact, integers mod 2^61-1)", Required = true };
         dtype.AcceptOnlyFromAmong("f64", "mod61");
         var fee = new Option<ulong>("--fee") { Description = "Fee escrowed for the worker, in base units", Required = true };
-        var rounds = new Option<int?>("--rounds") { Description = $"Freivalds rounds (default: {DefaultMod61Rounds} for mod61 = 122 bits, {DefaultFloat64Rounds} for f64)" };
-        var tolerance = new Option<uint?>("--tolerance-ppb") { Description = $"f64 only: relative tolerance in parts per billion (default {DefaultTolerancePpb})" };
-        var deadline = new Option<uint>("--deadline-blocks") { Description = "Blocks the assigned worker has to commit a result", DefaultValueFactory = _ => 300 };
+        var rounds = new Option<int?>("--rounds") { Description = $"Freivalds rounds (default: {MatmulTaskOptions.DefaultMod61Rounds} for mod61 = 122 bits, {MatmulTaskOptions.DefaultFloat64Rounds} for f64)" };
+        var tolerance = new Option<uint?>("--tolerance-ppb") { Description = $"f64 only: relative tolerance in parts per billion (default {MatmulTaskOptions.DefaultTolerancePpb})" };
+        var deadline = new Option<uint>("--deadline-blocks") { Description = "Blocks the assigned worker has to commit a result", DefaultValueFactory = _ => MatmulTaskOptions.DefaultDeadlineBlocks };
         var seed = new Option<string?>("--seed") { Description = "Generate A and B deterministically from this seed (default: a random seed)" };
         var inputA = new Option<string?>("--a") { Description = "Use this already uploaded blob (root) as A instead of generating one" };
         var inputB = new Option<string?>("--b") { Description = "Use this already uploaded blob (root) as B" };
@@ -70,7 +64,7 @@ public static class TaskCommand
         {
             n, m, k, dtype, fee, rounds, tolerance, deadline, seed, inputA, inputB, txFee, key, home, node, wait, timeout,
         };
-        command.SetAction(async (result, cancellationToken) =>
+        command.SetAction(NodeClient.Action(async (result, cancellationToken) =>
         {
             var output = result.InvocationConfiguration.Output;
             int columns = result.GetValue(n), rows = result.GetValue(m) ?? columns, inner = result.GetValue(k) ?? columns;
@@ -83,7 +77,7 @@ public static class TaskCommand
             }
             var kind = result.GetValue(dtype) == "f64" ? TaskKind.MatmulFloat64 : TaskKind.MatmulMod61;
             var type = TaskRules.ElementType(kind);
-            int roundCount = result.GetValue(rounds) ?? (kind == TaskKind.MatmulMod61 ? DefaultMod61Rounds : DefaultFloat64Rounds);
+            int roundCount = result.GetValue(rounds) ?? MatmulTaskOptions.DefaultRounds(kind);
             if (roundCount is < 1 or > TaskSpec.MaxRounds)
             {
                 throw new CliException($"--rounds must be between 1 and {TaskSpec.MaxRounds}");
@@ -99,7 +93,7 @@ public static class TaskCommand
             }
             else
             {
-                tolerancePpb = result.GetValue(tolerance) ?? DefaultTolerancePpb;
+                tolerancePpb = result.GetValue(tolerance) ?? MatmulTaskOptions.DefaultTolerancePpb;
                 if (tolerancePpb is < 1 or > 1_000_000_000)
                 {
                     throw new CliException("--tolerance-ppb must be between 1 and 1000000000");
@@ -122,8 +116,7 @@ public static class TaskCommand
 
             using var signer = KeysCommand.LoadKey(result.GetValue(key), result.GetValue(home)!);
             string url = result.GetValue(node)!;
-            using var client = new NodeHttpClient(url);
-            using var blobs = new BlobHttpClient(url);
+            using var client = NodeClient.Connect(url);
 
             BlobRef a, b;
             if (rootA is not null)
@@ -136,8 +129,8 @@ public static class TaskCommand
                 string seedText = result.GetValue(seed) ?? Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
                 var matrixA = Matrix.Random(rows, inner, type, InputSeed(seedText, "a"));
                 var matrixB = Matrix.Random(inner, columns, type, InputSeed(seedText, "b"));
-                a = await MatrixTransfer.UploadAsync(blobs, matrixA, cancellationToken).ConfigureAwait(false);
-                b = await MatrixTransfer.UploadAsync(blobs, matrixB, cancellationToken).ConfigureAwait(false);
+                a = await client.UploadMatrixAsync(matrixA, cancellationToken).ConfigureAwait(false);
+                b = await client.UploadMatrixAsync(matrixB, cancellationToken).ConfigureAwait(false);
                 await output.WriteLineAsync($"inputs from seed '{seedText}':").ConfigureAwait(false);
             }
             await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"  A {rows}x{inner} {Matrix.ElementTypeName(type)}: {a.Root} ({a.Size} bytes)")).ConfigureAwait(false);
@@ -145,17 +138,15 @@ public static class TaskCommand
 
             var spec = new TaskSpec(kind, (uint)rows, (uint)inner, (uint)columns, a, b, tolerancePpb, (byte)roundCount, 1, deadlineBlocks);
             using var submitter = new TransactionSubmitter(client, signer, new Amount(result.GetValue(txFee)));
-            SignedTransaction tx = await submitter.SubmitAsync(new PostTask(spec, new Amount(result.GetValue(fee))), cancellationToken).ConfigureAwait(false);
-            ulong height = await submitter.WaitForFinalityAsync(tx, TimeSpan.FromSeconds(60), cancellationToken).ConfigureAwait(false);
-            ulong id = await FindPostedTaskAsync(client, tx, signer.Address.ToString(), spec, height, cancellationToken).ConfigureAwait(false);
+            var posted = await PostAsync(submitter, spec, new Amount(result.GetValue(fee)), cancellationToken).ConfigureAwait(false);
             await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                $"task {id} posted at height {height} (transaction {tx.Hash}; {spec.SoundnessBits} bits of soundness, {spec.ComputeUnits} compute units)")).ConfigureAwait(false);
+                $"task {posted.Id} posted at height {posted.Height} (transaction {posted.Transaction.Hash}; {spec.SoundnessBits} bits of soundness, {spec.ComputeUnits} compute units)")).ConfigureAwait(false);
             if (!result.GetValue(wait))
             {
                 return 0;
             }
-            return await FollowAsync(client, id, TimeSpan.FromSeconds(result.GetValue(timeout)), output, cancellationToken).ConfigureAwait(false);
-        });
+            return await FollowAsync(client, posted.Id, TimeSpan.FromSeconds(result.GetValue(timeout)), output, cancellationToken).ConfigureAwait(false);
+        }));
         return command;
     }
 
@@ -164,13 +155,13 @@ public static class TaskCommand
         var id = TaskIdArgument();
         var node = CommonOptions.Node();
         var command = new Command("status", "Print a task as JSON: spec, state, worker, result, outcome, soundness") { id, node };
-        command.SetAction(async (result, cancellationToken) =>
+        command.SetAction(NodeClient.Action(async (result, cancellationToken) =>
         {
-            using var client = new NodeHttpClient(result.GetValue(node)!);
-            var json = await client.GetAsync($"/v1/tasks/{result.GetValue(id)}", cancellationToken).ConfigureAwait(false);
-            await result.InvocationConfiguration.Output.WriteLineAsync(json.ToJsonString(Indented)).ConfigureAwait(false);
+            using var client = NodeClient.Connect(result.GetValue(node)!);
+            var task = await client.GetTaskAsync(result.GetValue(id), cancellationToken).ConfigureAwait(false);
+            await result.InvocationConfiguration.Output.WriteLineAsync(JsonSerializer.Serialize(task, PoccJson.Indented)).ConfigureAwait(false);
             return 0;
-        });
+        }));
         return command;
     }
 
@@ -181,11 +172,10 @@ public static class TaskCommand
         var unverified = new Option<bool>("--unverified") { Description = "Also fetch a committed result that has no verdict yet, or was rejected" };
         var node = CommonOptions.Node();
         var command = new Command("result", "Download a task's result blob, checked against the committed root") { id, output, unverified, node };
-        command.SetAction(async (result, cancellationToken) =>
+        command.SetAction(NodeClient.Action(async (result, cancellationToken) =>
         {
-            string url = result.GetValue(node)!;
-            using var client = new NodeHttpClient(url);
-            var task = TaskView.Parse(await client.GetAsync($"/v1/tasks/{result.GetValue(id)}", cancellationToken).ConfigureAwait(false));
+            using var client = NodeClient.Connect(result.GetValue(node)!);
+            var task = TaskView.From(await client.GetTaskAsync(result.GetValue(id), cancellationToken).ConfigureAwait(false));
             if (task.Result is not { } committed)
             {
                 throw new CliException($"task {task.Id} is {task.State} and has no committed result");
@@ -203,11 +193,10 @@ public static class TaskCommand
             string temp = Path.Combine(directory, $".{target.Name}.{Guid.NewGuid():N}.part");
             try
             {
-                using var blobs = new BlobHttpClient(url);
                 var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous);
                 await using (file.ConfigureAwait(false))
                 {
-                    var blob = await blobs.DownloadAsync(committed.Root, file, cancellationToken).ConfigureAwait(false);
+                    var blob = await client.GetBlobAsync(committed.Root, file, cancellationToken).ConfigureAwait(false);
                     if ((ulong)blob.Size != committed.Size)
                     {
                         throw new CliException($"blob {committed.Root} is {blob.Size} bytes, but the task committed {committed.Size}");
@@ -224,7 +213,7 @@ public static class TaskCommand
             await result.InvocationConfiguration.Output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
                 $"wrote {target.FullName}: the {task.Rows}x{task.Columns} {task.Dtype} result of task {task.Id} ({committed.Size} bytes, root {committed.Root}, {task.State})")).ConfigureAwait(false);
             return 0;
-        });
+        }));
         return command;
     }
 
@@ -238,13 +227,12 @@ public static class TaskCommand
         {
             id, node, json,
         };
-        command.SetAction(async (result, cancellationToken) =>
+        command.SetAction(NodeClient.Action(async (result, cancellationToken) =>
         {
             var output = result.InvocationConfiguration.Output;
             string url = result.GetValue(node)!;
-            using var client = new NodeHttpClient(url);
-            using var blobs = new BlobHttpClient(url);
-            var task = TaskView.Parse(await client.GetAsync($"/v1/tasks/{result.GetValue(id)}", cancellationToken).ConfigureAwait(false));
+            using var client = NodeClient.Connect(url);
+            var task = TaskView.From(await client.GetTaskAsync(result.GetValue(id), cancellationToken).ConfigureAwait(false));
             if (task.Result is not { } committed || task.CommitHeight == 0)
             {
                 throw new CliException($"task {task.Id} is {task.State} and has no committed result to verify", NotSettledExitCode);
@@ -252,20 +240,20 @@ public static class TaskCommand
 
             // The challenges depend on the hash of the block that recorded the commitment, which the worker could not
             // know when it chose its result; recompute the seed here rather than take the node's.
-            var block = await client.GetAsync(string.Create(CultureInfo.InvariantCulture, $"/v1/blocks/{task.CommitHeight}"), cancellationToken).ConfigureAwait(false);
-            var blockHash = Hash32.Parse(block["hash"]?.GetValue<string>() ?? throw new CliException($"block {task.CommitHeight} has no hash in the node's answer"));
+            var block = await client.GetBlockAsync(task.CommitHeight, cancellationToken: cancellationToken).ConfigureAwait(false);
+            var blockHash = Hash32.TryParse(block.Hash, out var parsed) ? parsed : throw new CliException($"block {task.CommitHeight} has no valid hash in the node's answer");
             var seed = TaskRules.ChallengeSeed(blockHash, task.ToLedgerTask());
             bool seedMatches = task.ChallengeSeed is not { } nodeSeed || nodeSeed == seed;
 
             var type = task.ElementType;
             var clock = Stopwatch.StartNew();
-            var a = await MatrixTransfer.DownloadAsync(blobs, task.InputA, type, task.Rows, task.Inner, cancellationToken).ConfigureAwait(false);
-            var b = await MatrixTransfer.DownloadAsync(blobs, task.InputB, type, task.Inner, task.Columns, cancellationToken).ConfigureAwait(false);
+            var a = await client.DownloadMatrixAsync(task.InputA, type, task.Rows, task.Inner, cancellationToken).ConfigureAwait(false);
+            var b = await client.DownloadMatrixAsync(task.InputB, type, task.Inner, task.Columns, cancellationToken).ConfigureAwait(false);
             Matrix? c = null;
             string? malformed = null;
             try
             {
-                c = await MatrixTransfer.DownloadAsync(blobs, committed, type, task.Rows, task.Columns, cancellationToken).ConfigureAwait(false);
+                c = await client.DownloadMatrixAsync(committed, type, task.Rows, task.Columns, cancellationToken).ConfigureAwait(false);
             }
             catch (MatrixFormatException e)
             {
@@ -293,7 +281,7 @@ public static class TaskCommand
                 var report = new JsonObject
                 {
                     ["task"] = task.Id,
-                    ["kind"] = ApiMapping.Name(task.Kind),
+                    ["kind"] = WireNames.Name(task.Kind),
                     ["result"] = committed.Root.ToString(),
                     ["commit_height"] = task.CommitHeight,
                     ["commit_block_hash"] = blockHash.ToString(),
@@ -318,7 +306,7 @@ public static class TaskCommand
             }
 
             var text = new StringBuilder();
-            text.AppendLine(CultureInfo.InvariantCulture, $"task {task.Id}: {ApiMapping.Name(task.Kind)} {task.ShapeText}, result {committed.Root} committed at height {task.CommitHeight}");
+            text.AppendLine(CultureInfo.InvariantCulture, $"task {task.Id}: {WireNames.Name(task.Kind)} {task.ShapeText}, result {committed.Root} committed at height {task.CommitHeight}");
             text.AppendLine(CultureInfo.InvariantCulture, $"challenge seed {seed} (from block {task.CommitHeight}, hash {blockHash}){(task.ChallengeSeed is null ? "" : seedMatches ? "; the node derives the same" : $"; the node says {task.ChallengeSeed}: MISMATCH")}");
             text.AppendLine(CultureInfo.InvariantCulture, $"local check: {(malformed is not null ? "rejected: malformed result: " + malformed : check!.Reason)}");
             text.AppendLine(CultureInfo.InvariantCulture, $"checked in {verifyMs:F1} ms after {downloadMs:F1} ms of downloads; everything was fetched from {url} and checked against its root");
@@ -327,48 +315,50 @@ public static class TaskCommand
             await output.WriteLineAsync(text.ToString()).ConfigureAwait(false);
             await output.WriteLineAsync(accepted ? "accepted" : "rejected").ConfigureAwait(false);
             return exitCode;
-        });
+        }));
         return command;
     }
 
-    /// <summary>Polls the task, printing each change, until it closes or <paramref name="timeout"/> passes. 0 if settled.</summary>
-    private static async Task<int> FollowAsync(NodeHttpClient client, ulong id, TimeSpan timeout, TextWriter output, CancellationToken cancellationToken)
+    /// <summary>
+    /// Posts the task and waits (at most <see cref="TxCommand.FinalityTimeout"/>) until the posting is finalized and the
+    /// task has its id.
+    /// </summary>
+    private static async Task<PostedTask> PostAsync(TransactionSubmitter submitter, TaskSpec spec, Amount fee, CancellationToken cancellationToken)
     {
-        var clock = Stopwatch.StartNew();
-        TaskView? last = null;
-        bool unreachable = false;
-        while (true)
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(TxCommand.FinalityTimeout);
+        try
         {
-            TaskView task;
-            try
-            {
-                task = TaskView.Parse(await client.GetAsync(string.Create(CultureInfo.InvariantCulture, $"/v1/tasks/{id}"), cancellationToken).ConfigureAwait(false));
-                unreachable = false;
-            }
-            catch (CliException e) when (NodeErrors.IsTransient(e) && clock.Elapsed < timeout)
-            {
-                if (!unreachable)
+            return await submitter.PostTaskAsync(spec, fee, deadline.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new CliException(string.Create(CultureInfo.InvariantCulture, $"the task's posting was not finalized within {TxCommand.FinalityTimeout.TotalSeconds:F0} s"));
+        }
+    }
+
+    /// <summary>Follows the task, printing each change, until it closes or <paramref name="timeout"/> passes. 0 if settled.</summary>
+    private static async Task<int> FollowAsync(PoccClient client, ulong id, TimeSpan timeout, TextWriter output, CancellationToken cancellationToken)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(timeout);
+        TaskView? last = null;
+        try
+        {
+            var closed = await client.WaitForTaskAsync(id,
+                onChange: model =>
                 {
-                    unreachable = true;
-                    await output.WriteLineAsync($"{e.Message}; still waiting").ConfigureAwait(false);
-                }
-                await Task.Delay(1000, cancellationToken).ConfigureAwait(false);
-                continue;
-            }
-            if (last is null || task.State != last.State || task.Attempts != last.Attempts || task.Outcome != last.Outcome)
-            {
-                await output.WriteLineAsync(Describe(task, last)).ConfigureAwait(false);
-            }
-            last = task;
-            if (task.IsClosed)
-            {
-                return task.State == "settled" ? 0 : NotSettledExitCode;
-            }
-            if (clock.Elapsed > timeout)
-            {
-                throw new CliException(string.Create(CultureInfo.InvariantCulture, $"task {id} is still {task.State} after {timeout.TotalSeconds:F0} s"));
-            }
-            await Task.Delay(250, cancellationToken).ConfigureAwait(false);
+                    var task = TaskView.From(model);
+                    output.WriteLine(Describe(task, last));
+                    last = task;
+                },
+                onUnavailable: e => output.WriteLine($"{e.Message}; still waiting"),
+                deadline.Token).ConfigureAwait(false);
+            return closed.State == "settled" ? 0 : NotSettledExitCode;
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new CliException(string.Create(CultureInfo.InvariantCulture, $"task {id} is still {last?.State ?? "unseen"} after {timeout.TotalSeconds:F0} s"));
         }
     }
 
@@ -402,19 +392,19 @@ public static class TaskCommand
     internal static Hash32 InputSeed(string seed, string which) => Blake3Hash.Of(Encoding.UTF8.GetBytes($"pocc/cli/task/{which}/{seed}"));
 
     /// <summary>An already uploaded input: its size from the node, checked against the matrix shape it must hold.</summary>
-    private static async Task<BlobRef> ExistingInputAsync(NodeHttpClient client, string option, string text, uint rows, uint cols, string url, CancellationToken cancellationToken)
+    private static async Task<BlobRef> ExistingInputAsync(PoccClient client, string option, string text, uint rows, uint cols, string url, CancellationToken cancellationToken)
     {
-        var root = MatrixTransfer.ParseRoot(text, option);
-        JsonObject info;
+        var root = ParseRoot(text, option);
+        BlobModel info;
         try
         {
-            info = await client.GetAsync($"/v1/blobs/{root}/info", cancellationToken).ConfigureAwait(false);
+            info = await client.GetBlobInfoAsync(root, cancellationToken).ConfigureAwait(false);
         }
-        catch (CliException e) when (NodeErrors.IsNotFound(e, "blob.not_found"))
+        catch (PoccApiException e) when (e.IsNotFound && e.Code == BlobException.NotFound)
         {
-            throw new CliException($"{option}: the node at {url} has no blob {root}; upload it first (pocc blob put)", NodeErrors.NotFound);
+            throw new CliException($"{option}: the node at {url} has no blob {root}; upload it first (pocc blob put)", CliException.NotFoundExitCode, e.Code);
         }
-        ulong size = TaskView.U64(info, "size");
+        ulong size = (ulong)info.Size;
         ulong expected = TaskRules.MatrixBytes(rows, cols);
         if (size != expected)
         {
@@ -424,35 +414,16 @@ public static class TaskCommand
         return new BlobRef(root, size);
     }
 
-    /// <summary>The id of the task <paramref name="tx"/> posted: the newest task of this requester with these inputs posted at its height.</summary>
-    private static async Task<ulong> FindPostedTaskAsync(NodeHttpClient client, SignedTransaction tx, string requester, TaskSpec spec, ulong height, CancellationToken cancellationToken)
+    /// <summary>A blob root given on the command line, with a clear error.</summary>
+    private static Hash32 ParseRoot(string text, string option)
     {
-        string? before = null;
-        for (int page = 0; page < 50; page++)
+        try
         {
-            var json = await client.GetAsync($"/v1/tasks?limit=100{(before is null ? "" : "&before=" + before)}", cancellationToken).ConfigureAwait(false);
-            bool older = false;
-            foreach (var item in json["tasks"]?.AsArray() ?? [])
-            {
-                if (item is not JsonObject node)
-                {
-                    continue;
-                }
-                var task = TaskView.Parse(node);
-                // Newest first: once tasks are older than the block, ours is not among the rest.
-                older |= task.PostedHeight < height;
-                if (task.PostedHeight == height && task.Requester == requester && task.InputA == spec.InputA && task.InputB == spec.InputB
-                    && task.Kind == spec.Kind && task.Rounds == spec.Rounds && task.DeadlineBlocks == spec.DeadlineBlocks)
-                {
-                    return task.Id;
-                }
-            }
-            before = json["next_before"]?.ToString();
-            if (older || string.IsNullOrEmpty(before))
-            {
-                break;
-            }
+            return BlobStore.ParseRoot(text);
         }
-        throw new CliException($"transaction {tx.Hash} was finalized at height {height}, but the node lists no task it posted");
+        catch (BlobException e)
+        {
+            throw new CliException($"{option}: {e.Code}: {e.Message}", code: e.Code);
+        }
     }
 }

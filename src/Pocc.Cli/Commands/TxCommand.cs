@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
 using Pocc.Cli.Common;
+using Pocc.Client;
+using Pocc.Client.Models;
 using Pocc.Core.Addressing;
 using Pocc.Core.Crypto;
 using Pocc.Ledger.Primitives;
@@ -11,6 +13,9 @@ namespace Pocc.Cli.Commands;
 /// <summary><c>pocc tx transfer|bond|unbond</c>: sign a transaction locally and submit it to a node.</summary>
 public static class TxCommand
 {
+    /// <summary>How long --wait waits for a transaction to be finalized, and <c>task submit</c> for its posting.</summary>
+    internal static readonly TimeSpan FinalityTimeout = TimeSpan.FromSeconds(60);
+
     public static Command Create()
     {
         var to = new Option<string>("--to") { Description = "Recipient address (pocc1...)", Required = true };
@@ -64,45 +69,37 @@ public static class TxCommand
         command.Options.Add(home);
         command.Options.Add(node);
         command.Options.Add(wait);
-        command.SetAction(async (result, cancellationToken) =>
+        command.SetAction(NodeClient.Action(async (result, cancellationToken) =>
         {
             using var signer = KeysCommand.LoadKey(result.GetValue(key), result.GetValue(home)!);
-            using var client = new NodeHttpClient(result.GetValue(node)!);
-            var status = await client.GetAsync("/v1/status", cancellationToken).ConfigureAwait(false);
-            var chainId = new ChainId(status["chain_id"]!.GetValue<string>());
-            ulong nextNonce = result.GetValue(nonce) ?? (await client.GetAsync($"/v1/accounts/{signer.Address}", cancellationToken).ConfigureAwait(false))["nonce"]!.GetValue<ulong>();
+            using var client = NodeClient.Connect(result.GetValue(node)!);
+            var chainId = new ChainId((await client.GetStatusAsync(cancellationToken).ConfigureAwait(false)).ChainId);
+            ulong nextNonce = result.GetValue(nonce) ?? (await client.GetAccountAsync(signer.Address, cancellationToken).ConfigureAwait(false)).Nonce;
             var tx = new Transaction(chainId, signer.PublicKey, nextNonce, new Amount(result.GetValue(fee)), payload(result, signer)).Sign(signer);
-            var submitted = await client.PostJsonAsync("/v1/transactions", new { tx = Convert.ToHexStringLower(tx.Encoded) }, cancellationToken).ConfigureAwait(false);
-            Console.WriteLine($"submitted {submitted["hash"]} (nonce {nextNonce})");
+            var submitted = await client.SubmitTransactionAsync(tx, cancellationToken).ConfigureAwait(false);
+            Console.WriteLine($"submitted {submitted.Hash} (nonce {nextNonce})");
             if (result.GetValue(wait))
             {
-                await WaitForFinalityAsync(client, tx, cancellationToken).ConfigureAwait(false);
+                var finalized = await WaitForFinalityAsync(client, tx, cancellationToken).ConfigureAwait(false);
+                Console.WriteLine($"finalized at height {finalized.Height?.ToString(CultureInfo.InvariantCulture)}");
             }
             return 0;
-        });
+        }));
         return command;
     }
 
-    private static async Task WaitForFinalityAsync(NodeHttpClient client, SignedTransaction tx, CancellationToken cancellationToken)
+    /// <summary>Waits at most <see cref="FinalityTimeout"/> for <paramref name="tx"/> to be finalized.</summary>
+    private static async Task<TransactionLookupModel> WaitForFinalityAsync(PoccClient client, SignedTransaction tx, CancellationToken cancellationToken)
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        while (DateTime.UtcNow < deadline)
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(FinalityTimeout);
+        try
         {
-            try
-            {
-                var lookup = await client.GetAsync($"/v1/transactions/{tx.Hash}", cancellationToken).ConfigureAwait(false);
-                if (lookup["status"]?.GetValue<string>() == "finalized")
-                {
-                    Console.WriteLine($"finalized at height {lookup["height"]!.GetValue<ulong>().ToString(CultureInfo.InvariantCulture)}");
-                    return;
-                }
-            }
-            catch (CliException e) when (e.ExitCode == 3)
-            {
-                throw new CliException($"transaction {tx.Hash} was dropped by the node (neither pending nor finalized)");
-            }
-            await Task.Delay(200, cancellationToken).ConfigureAwait(false);
+            return await client.WaitForTransactionAsync(tx.Hash, deadline.Token).ConfigureAwait(false);
         }
-        throw new CliException($"transaction {tx.Hash} was not finalized within 60 s");
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new CliException(string.Create(CultureInfo.InvariantCulture, $"transaction {tx.Hash} was not finalized within {FinalityTimeout.TotalSeconds:F0} s"));
+        }
     }
 }

@@ -37,7 +37,7 @@ public static class WorkerCommand
         {
             node, key, home, stake, capabilities, fee, faultyRate, seed, threads, managed, pollMs,
         };
-        run.SetAction(async (result, cancellationToken) =>
+        run.SetAction(NodeClient.Action(async (result, cancellationToken) =>
         {
             double rate = result.GetValue(faultyRate);
             if (!(rate is >= 0 and <= 1))
@@ -95,7 +95,7 @@ public static class WorkerCommand
             await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
                 $"stopped: {agent.TasksComputed} computed ({agent.TasksCorrupted} corrupted), {agent.TasksCommitted} committed, {agent.TasksSkipped} skipped; {agent.ComputeSeconds:F3} s computing (wall clock), {agent.ComputeCpuSeconds:F3} s process CPU")).ConfigureAwait(false);
             return 0;
-        });
+        }));
         return new Command("worker", "Run a compute-market worker") { run };
     }
 

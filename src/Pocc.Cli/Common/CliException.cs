@@ -1,13 +1,17 @@
-using System.Globalization;
-using System.Net;
-using System.Text.Json.Nodes;
+using Pocc.Client;
 
 namespace Pocc.Cli.Common;
 
 /// <summary>A failure the user can fix: printed as "error: message" with a non-zero exit code, never as a stack trace.</summary>
 public sealed class CliException : Exception
 {
-    public CliException(string message, int exitCode = 1, string? code = null) : base(message)
+    /// <summary>Exit code when the node cannot be reached, stops answering or breaks off a transfer.</summary>
+    public const int UnreachableExitCode = 2;
+
+    /// <summary>Exit code when the node answers 404: the thing asked for does not exist.</summary>
+    public const int NotFoundExitCode = 3;
+
+    public CliException(string message, int exitCode = 1, string? code = null, Exception? innerException = null) : base(message, innerException)
     {
         ExitCode = exitCode;
         Code = code;
@@ -15,7 +19,7 @@ public sealed class CliException : Exception
 
     public CliException() : this("failed") { }
 
-    public CliException(string message, Exception innerException) : base(message, innerException) => ExitCode = 1;
+    public CliException(string message, Exception innerException) : this(message, 1, null, innerException) { }
 
     public int ExitCode { get; }
 
@@ -23,13 +27,18 @@ public sealed class CliException : Exception
     public string? Code { get; }
 
     /// <summary>
-    /// A node's refusal as a CLI error: the problem+json <c>code</c> (or <c>http.STATUS</c> when the body has none) and its
-    /// detail, exit code 3 for a 404 and 1 otherwise.
+    /// A client error as a CLI error with the same message and code: exit code 2 for an unreachable node, 3 for a 404,
+    /// 1 for any other refusal or an answer that cannot be trusted.
     /// </summary>
-    public static CliException FromProblem(HttpStatusCode status, string? reasonPhrase, JsonObject? problem)
+    public static CliException From(PoccClientException error)
     {
-        var code = problem?["code"]?.GetValue<string>() ?? string.Create(CultureInfo.InvariantCulture, $"http.{(int)status}");
-        var detail = problem?["detail"]?.GetValue<string>() ?? problem?["title"]?.GetValue<string>() ?? reasonPhrase ?? "request failed";
-        return new CliException($"{code}: {detail}", status == HttpStatusCode.NotFound ? 3 : 1, code);
+        ArgumentNullException.ThrowIfNull(error);
+        int exitCode = error switch
+        {
+            PoccUnavailableException => UnreachableExitCode,
+            PoccApiException { IsNotFound: true } => NotFoundExitCode,
+            _ => 1,
+        };
+        return new CliException(error.Message, exitCode, error.Code, error);
     }
 }

@@ -1,7 +1,10 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Text.Json.Nodes;
 using Pocc.Cli.Common;
+using Pocc.Client;
+using Pocc.Client.Models;
+using Pocc.Client.Tasks;
+using Pocc.Client.Transactions;
 using Pocc.Compute.Matmul;
 using Pocc.Core.Addressing;
 using Pocc.Core.Crypto;
@@ -9,13 +12,12 @@ using Pocc.Core.Matrices;
 using Pocc.Core.Numerics;
 using Pocc.Ledger;
 using Pocc.Ledger.Tasks;
-using Pocc.Node.Api;
 using Pocc.Ledger.Transactions;
 
 namespace Pocc.Cli.Workers;
 
 /// <summary>
-/// A compute-market worker that talks to a node over its HTTP API: registers its key as a worker if it is not one,
+/// A compute-market worker that talks to a node through <see cref="PoccClient"/>: registers its key as a worker if it is not one,
 /// then polls for the tasks assigned to it, downloads and checks their inputs, multiplies with the
 /// <see cref="MatmulExecutor"/>, uploads the product and commits its root and size on chain. Survives node restarts
 /// (retries with backoff) and bad tasks (each is retried a bounded number of times, then skipped); only a refused
@@ -30,7 +32,7 @@ namespace Pocc.Cli.Workers;
 public sealed class WorkerAgent : IDisposable
 {
     private const int MaxRecentTasks = 256;
-    private const int MaxListPages = 20;
+    private const int MaxListedTasks = 2_000;
     private static readonly TimeSpan FollowUpInterval = TimeSpan.FromSeconds(1);
 
     private readonly WorkerAgentOptions _options;
@@ -38,8 +40,7 @@ public sealed class WorkerAgent : IDisposable
     private readonly MatmulExecutor _executor;
     private readonly Action<WorkerEvent> _onEvent;
     private readonly TimeProvider _time;
-    private readonly NodeHttpClient _node;
-    private readonly BlobHttpClient _blobs;
+    private readonly PoccClient _client;
     private readonly TransactionSubmitter _submitter;
     private readonly Random _faults;
     private readonly Dictionary<(ulong Id, ulong AssignedHeight), TaskWork> _work = [];
@@ -62,9 +63,8 @@ public sealed class WorkerAgent : IDisposable
         _executor = executor;
         _onEvent = onEvent ?? (_ => { });
         _time = time ?? TimeProvider.System;
-        _node = new NodeHttpClient(options.NodeUrl);
-        _blobs = new BlobHttpClient(options.NodeUrl);
-        _submitter = new TransactionSubmitter(_node, key, options.TransactionFee);
+        _client = NodeClient.Connect(options.NodeUrl);
+        _submitter = new TransactionSubmitter(_client, key, options.TransactionFee);
         _faults = new Random(options.Seed);
     }
 
@@ -128,10 +128,10 @@ public sealed class WorkerAgent : IDisposable
             {
                 break;
             }
-            catch (Exception e) when (NodeErrors.IsTransient(e) || registered)
+            catch (Exception e) when (IsTransient(e) || registered)
             {
                 // Before registration only an unreachable node is retried; a refused registration ends the run.
-                if (NodeErrors.IsTransient(e))
+                if (IsTransient(e))
                 {
                     if (!unreachable)
                     {
@@ -171,26 +171,32 @@ public sealed class WorkerAgent : IDisposable
             {
                 tx = await _submitter.SubmitAsync(new RegisterWorker(stake, _options.Capabilities), cancellationToken).ConfigureAwait(false);
             }
-            catch (CliException e) when (!NodeErrors.IsTransient(e))
+            catch (PoccClientException e) when (!e.IsTransient)
             {
-                throw new CliException($"cannot register {Address} as a worker with stake {stake.Value}: {e.Message}");
+                throw new CliException($"cannot register {Address} as a worker with stake {stake.Value}: {e.Message}", innerException: e);
             }
             Emit(WorkerEventKind.Info, $"registering {Address} as a worker with stake {stake.Value} (transaction {tx.Hash})");
-            try
+            using (var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
             {
-                await _submitter.WaitForFinalityAsync(tx, _options.RegistrationTimeout, cancellationToken).ConfigureAwait(false);
-            }
-            catch (CliException e) when (!NodeErrors.IsTransient(e))
-            {
-                await _submitter.ResyncAsync(cancellationToken).ConfigureAwait(false);
-                throw new CliException($"cannot register {Address} as a worker: {e.Message}");
+                deadline.CancelAfter(_options.RegistrationTimeout);
+                try
+                {
+                    await _client.WaitForTransactionAsync(tx.Hash, deadline.Token).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is PoccClientException { IsTransient: false } || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+                {
+                    await _submitter.ResyncAsync(cancellationToken).ConfigureAwait(false);
+                    string why = e is OperationCanceledException
+                        ? string.Create(CultureInfo.InvariantCulture, $"transaction {tx.Hash} was not finalized within {_options.RegistrationTimeout.TotalSeconds:F0} s")
+                        : e.Message;
+                    throw new CliException($"cannot register {Address} as a worker: {why}", innerException: e);
+                }
             }
             worker = await TryGetWorkerAsync(cancellationToken).ConfigureAwait(false)
                 ?? throw new CliException($"the registration of {Address} was finalized but the node does not list it as a worker");
         }
-        string stakeText = worker["stake"]?.ToString() ?? "?";
-        string capabilities = string.Join(", ", worker["capabilities"]?.AsArray().Select(c => c?.GetValue<string>()) ?? []);
-        Emit(WorkerEventKind.Registered, $"worker {Address}: stake {stakeText}, capabilities {capabilities}, reputation {worker["reputation"]}");
+        Emit(WorkerEventKind.Registered, string.Create(CultureInfo.InvariantCulture,
+            $"worker {Address}: stake {worker.Stake}, capabilities {string.Join(", ", worker.Capabilities)}, reputation {worker.Reputation}"));
     }
 
     /// <summary>One pass: lists the tasks assigned to this worker and moves each one step further.</summary>
@@ -220,7 +226,7 @@ public sealed class WorkerAgent : IDisposable
             {
                 throw;
             }
-            catch (Exception e) when (NodeErrors.IsTransient(e))
+            catch (Exception e) when (IsTransient(e))
             {
                 // The node went away: the outer loop backs off; the task keeps its progress.
                 throw;
@@ -302,7 +308,7 @@ public sealed class WorkerAgent : IDisposable
         }
         if (work.Uploaded is null)
         {
-            work.Uploaded = await MatrixTransfer.UploadAsync(_blobs, work.Result!, cancellationToken).ConfigureAwait(false);
+            work.Uploaded = await _client.UploadMatrixAsync(work.Result!, cancellationToken).ConfigureAwait(false);
         }
         if (work.Commit is null)
         {
@@ -335,15 +341,15 @@ public sealed class WorkerAgent : IDisposable
         var needed = TaskKinds.RequiredCapability(task.Kind);
         if ((_options.Capabilities & needed) == 0)
         {
-            throw new UnusableTaskException($"it is {ApiMapping.Name(task.Kind)}, which this worker did not declare");
+            throw new UnusableTaskException($"it is {WireNames.Name(task.Kind)}, which this worker did not declare");
         }
         var type = task.ElementType;
         if (task.InputA.Size != TaskRules.MatrixBytes(task.Rows, task.Inner) || task.InputB.Size != TaskRules.MatrixBytes(task.Inner, task.Columns))
         {
             throw new UnusableTaskException($"its input sizes do not match {task.ShapeText}");
         }
-        var a = await MatrixTransfer.DownloadAsync(_blobs, task.InputA, type, task.Rows, task.Inner, cancellationToken).ConfigureAwait(false);
-        var b = await MatrixTransfer.DownloadAsync(_blobs, task.InputB, type, task.Inner, task.Columns, cancellationToken).ConfigureAwait(false);
+        var a = await _client.DownloadMatrixAsync(task.InputA, type, task.Rows, task.Inner, cancellationToken).ConfigureAwait(false);
+        var b = await _client.DownloadMatrixAsync(task.InputB, type, task.Inner, task.Columns, cancellationToken).ConfigureAwait(false);
 
         var cpuBefore = Environment.CpuUsage.TotalTime;
         long started = Stopwatch.GetTimestamp();
@@ -401,13 +407,13 @@ public sealed class WorkerAgent : IDisposable
         Emit(WorkerEventKind.CommitResubmitted, $"task {work.Task.Id}: commitment {previous.Hash} (nonce {previous.Transaction.Nonce}) {why}; sent again as {tx.Hash} (nonce {tx.Transaction.Nonce})", work.Task.Id);
     }
 
-    private async Task<JsonObject?> TryGetWorkerAsync(CancellationToken cancellationToken)
+    private async Task<WorkerModel?> TryGetWorkerAsync(CancellationToken cancellationToken)
     {
         try
         {
-            return await _node.GetAsync($"/v1/workers/{Address}", cancellationToken).ConfigureAwait(false);
+            return await _client.GetWorkerAsync(Address, cancellationToken).ConfigureAwait(false);
         }
-        catch (CliException e) when (NodeErrors.IsNotFound(e, LedgerErrors.WorkerNotFound))
+        catch (PoccApiException e) when (e.IsNotFound && e.Code == LedgerErrors.WorkerNotFound)
         {
             return null;
         }
@@ -417,20 +423,11 @@ public sealed class WorkerAgent : IDisposable
     private async Task<List<TaskView>> ListAssignedAsync(CancellationToken cancellationToken)
     {
         var tasks = new List<TaskView>();
-        string? before = null;
-        for (int page = 0; page < MaxListPages; page++)
+        var query = new TaskQuery(TaskState.Assigned, Address, Limit: 100);
+        await foreach (var task in _client.EnumerateTasksAsync(query, cancellationToken).ConfigureAwait(false))
         {
-            string path = $"/v1/tasks?state=assigned&worker={Address}&limit=100{(before is null ? "" : "&before=" + before)}";
-            var json = await _node.GetAsync(path, cancellationToken).ConfigureAwait(false);
-            foreach (var item in json["tasks"]?.AsArray() ?? [])
-            {
-                if (item is JsonObject task)
-                {
-                    tasks.Add(TaskView.Parse(task));
-                }
-            }
-            before = json["next_before"]?.ToString();
-            if (string.IsNullOrEmpty(before))
+            tasks.Add(TaskView.From(task));
+            if (tasks.Count == MaxListedTasks)
             {
                 break;
             }
@@ -450,13 +447,15 @@ public sealed class WorkerAgent : IDisposable
     private void Emit(WorkerEventKind kind, string message, ulong? taskId = null, WorkerTaskReport? report = null) =>
         _onEvent(new WorkerEvent(kind, message, taskId, report));
 
-    private static string Describe(Exception e) => e is CliException ? e.Message : $"{e.GetType().Name}: {e.Message}";
+    /// <summary>True when the node could not be reached, broke off an answer or was overloaded: worth retrying later, unchanged.</summary>
+    private static bool IsTransient(Exception e) => e is PoccClientException { IsTransient: true };
+
+    private static string Describe(Exception e) => e is CliException or PoccClientException ? e.Message : $"{e.GetType().Name}: {e.Message}";
 
     public void Dispose()
     {
         _submitter.Dispose();
-        _node.Dispose();
-        _blobs.Dispose();
+        _client.Dispose();
     }
 
     /// <summary>Where one assigned task stands: computed, uploaded, committed; retried and given up by count.</summary>

@@ -48,63 +48,16 @@ public static class ApiMapping
         proof.Leaf?.Key.ToString(),
         proof.Leaf?.Value.ToString());
 
-    /// <summary>The task kinds by their wire names, the one place those names are written.</summary>
-    private static readonly (TaskKind Kind, string Name)[] KindNames = [(TaskKind.MatmulFloat64, "matmul_f64"), (TaskKind.MatmulMod61, "matmul_mod61")];
-
-    public static string Name(TaskKind kind)
-    {
-        foreach (var (known, name) in KindNames)
-        {
-            if (known == kind)
-            {
-                return name;
-            }
-        }
-        return "unknown";
-    }
-
-    public static bool TryParseKind(string name, out TaskKind kind)
-    {
-        foreach (var (known, knownName) in KindNames)
-        {
-            if (knownName == name)
-            {
-                kind = known;
-                return true;
-            }
-        }
-        kind = default;
-        return false;
-    }
-
-    public static string Name(TaskState state) => state.ToString().ToLowerInvariant();
-
-    public static string Name(TaskOutcome outcome) => outcome switch
-    {
-        TaskOutcome.None => "none",
-        TaskOutcome.Verified => "verified",
-        TaskOutcome.WrongResult => "wrong_result",
-        TaskOutcome.MalformedResult => "malformed_result",
-        TaskOutcome.ResultUnavailable => "result_unavailable",
-        TaskOutcome.DeadlineMissed => "deadline_missed",
-        TaskOutcome.Refunded => "refunded",
-        TaskOutcome.Unverified => "unverified",
-        _ => "unknown",
-    };
-
-    public static bool TryParseState(string text, out TaskState state) =>
-        Enum.TryParse(text, ignoreCase: true, out state) && Enum.IsDefined(state) && !char.IsDigit(text[0]);
-
     /// <summary>The task's worker, or null while none is assigned (the ledger stores the zero address then).</summary>
     private static string? WorkerOf(ComputeTask t) => t.Worker == Core.Addressing.Address.Zero ? null : t.Worker.ToString();
 
     public static TaskEventModel ToEvent(ComputeTask t) =>
-        new(t.Id, Name(t.State), Name(t.Outcome), WorkerOf(t));
+        new(t.Id, WireNames.Name(t.State), WireNames.Name(t.Outcome), WorkerOf(t));
 
     public static TaskModel ToModel(ComputeTask t, Core.Hashing.Hash32? challengeSeed) => new(
-        t.Id, t.Requester.ToString(), Name(t.Spec.Kind), t.Spec.Rows, t.Spec.Inner, t.Spec.Columns,
+        t.Id, t.Requester.ToString(), WireNames.Name(t.Spec.Kind), t.Spec.Rows, t.Spec.Inner, t.Spec.Columns,
         new BlobRefModel(t.Spec.InputA.Root.ToString(), t.Spec.InputA.Size), new BlobRefModel(t.Spec.InputB.Root.ToString(), t.Spec.InputB.Size),
-        t.Spec.ToleranceppB, t.Spec.Rounds, t.Spec.Redundancy, t.Spec.DeadlineBlocks, Amount(t.Fee), Name(t.State), Name(t.Outcome),
+        t.Spec.ToleranceppB, t.Spec.Rounds, t.Spec.Redundancy, t.Spec.DeadlineBlocks, Amount(t.Fee), WireNames.Name(t.State), WireNames.Name(t.Outcome),
         t.PostedHeight.Value, WorkerOf(t), t.AssignedHeight.Value, t.Attempts,
         t.Result.Size == 0 && t.Result.Root.IsZero ? null : new BlobRefModel(t.Result.Root.ToString(), t.Result.Size),
         t.CommitHeight.Value, t.ClosedHeight.Value, t.Spec.SoundnessBits, t.Spec.ComputeUnits, challengeSeed?.ToString());
@@ -112,7 +65,7 @@ public static class ApiMapping
     public static WorkerModel ToModel(Core.Addressing.Address address, Worker w)
     {
         var capabilities = new List<string>();
-        foreach (var (kind, name) in KindNames)
+        foreach (var (kind, name) in WireNames.Kinds)
         {
             if ((w.Capabilities & TaskKinds.RequiredCapability(kind)) != 0)
             {

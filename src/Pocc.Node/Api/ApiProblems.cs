@@ -1,3 +1,4 @@
+using Pocc.Client;
 using Pocc.Core.Encoding;
 using Pocc.Ledger;
 
@@ -9,15 +10,15 @@ namespace Pocc.Node.Api;
 /// </summary>
 public static class ApiProblems
 {
-    public const string NotFound = "http.not_found";
-    public const string BlockNotFound = "block.not_found";
-    public const string TransactionNotFound = "tx.not_found";
-    public const string InvalidAddress = "request.invalid_address";
-    public const string InvalidId = "request.invalid_id";
-    public const string MalformedBody = "request.malformed";
-    public const string TooLarge = "request.too_large";
-    public const string UnsupportedMediaType = "request.unsupported_media_type";
-    public const string Internal = "internal";
+    public const string NotFound = ApiErrorCodes.NotFound;
+    public const string BlockNotFound = ApiErrorCodes.BlockNotFound;
+    public const string TransactionNotFound = ApiErrorCodes.TransactionNotFound;
+    public const string InvalidAddress = ApiErrorCodes.InvalidAddress;
+    public const string InvalidId = ApiErrorCodes.InvalidId;
+    public const string MalformedBody = ApiErrorCodes.MalformedBody;
+    public const string TooLarge = ApiErrorCodes.TooLarge;
+    public const string UnsupportedMediaType = ApiErrorCodes.UnsupportedMediaType;
+    public const string Internal = ApiErrorCodes.Internal;
 
     public static IResult Problem(int status, string code, string detail) =>
         Results.Problem(

@@ -44,7 +44,7 @@ public static class TaskApi
         TaskState? wanted = null;
         if (state is not null)
         {
-            if (!ApiMapping.TryParseState(state, out var parsed))
+            if (!WireNames.TryParseState(state, out var parsed))
             {
                 return ApiProblems.Problem(StatusCodes.Status400BadRequest, ApiProblems.InvalidId, $"state must be one of posted, assigned, committed, verified, settled, rejected, expired");
             }

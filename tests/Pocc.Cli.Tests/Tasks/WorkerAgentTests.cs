@@ -1,7 +1,7 @@
-using System.Text.Json.Nodes;
 using Pocc.Cli.Commands;
 using Pocc.Cli.Common;
 using Pocc.Cli.Workers;
+using Pocc.Client;
 using Pocc.Compute.Matmul;
 using Pocc.Core.Hashing;
 using Pocc.Core.Matrices;
@@ -10,7 +10,7 @@ using Pocc.Proofs.Freivalds;
 
 namespace Pocc.Cli.Tests.Tasks;
 
-/// <summary>The worker's pieces that need no node: fault injection, the task view, error codes, options.</summary>
+/// <summary>The worker's and the CLI's pieces that need no node: fault injection, error mapping, options.</summary>
 public sealed class WorkerAgentTests
 {
     private static readonly Hash32 Seed = Blake3Hash.Of("worker agent tests"u8);
@@ -46,77 +46,29 @@ public sealed class WorkerAgentTests
         Assert.True(FreivaldsVerifier.VerifyFloat64(a, b, c, Seed, 40, tolerance).Accepted);
     }
 
-    [Fact]
-    public void Task_view_reads_the_node_task_json_and_rebuilds_the_challenge_seed_inputs()
-    {
-        var json = JsonNode.Parse("""
-            {"id":7,"requester":"pocc1requester","kind":"matmul_f64","rows":3,"inner":4,"columns":5,
-             "input_a":{"root":"0101010101010101010101010101010101010101010101010101010101010101","size":110},
-             "input_b":{"root":"0202020202020202020202020202020202020202020202020202020202020202","size":174},
-             "tolerance_ppb":25,"rounds":16,"redundancy":1,"deadline_blocks":100,"fee":"5000","state":"committed","outcome":"none",
-             "posted_height":10,"worker":"pocc1worker","assigned_height":11,"attempts":1,
-             "result":{"root":"0303030303030303030303030303030303030303030303030303030303030303","size":134},
-             "commit_height":12,"closed_height":0,"soundness_bits":16,"compute_units":120,"challenge_seed":null}
-            """)!.AsObject();
-
-        var task = TaskView.Parse(json);
-
-        Assert.Equal(7UL, task.Id);
-        Assert.Equal(TaskKind.MatmulFloat64, task.Kind);
-        Assert.Equal("3x4x5", task.ShapeText);
-        Assert.Equal(25e-9, task.RelativeTolerance);
-        Assert.Null(task.ChallengeSeed);
-        Assert.False(task.IsClosed);
-        var ledger = task.ToLedgerTask();
-        Assert.Equal(7UL, ledger.Id);
-        Assert.Equal(task.Result, ledger.Result);
-        var block = Blake3Hash.Of("block"u8);
-        Assert.Equal(TaskRules.ChallengeSeed(block, ledger), TaskRules.ChallengeSeed(block, ledger with { Fee = new Ledger.Primitives.Amount(1) }));
-    }
-
-    [Fact]
-    public void Task_view_refuses_an_unexpected_answer_with_a_cli_error()
-    {
-        var json = JsonNode.Parse("""{"id":7,"kind":"matmul_f32"}""")!.AsObject();
-
-        Assert.Throws<CliException>(() => TaskView.Parse(json));
-    }
-
     [Theory]
-    [InlineData(422, """{"code":"tx.nonce_gap","detail":"nonce 9 is ahead"}""", "tx.nonce_gap", "tx.nonce_gap: nonce 9 is ahead", 1)]
-    [InlineData(503, "busy", "http.503", "http.503: Service Unavailable", 1)]
-    [InlineData(404, """{"code":"worker.not_found","title":"Not found"}""", "worker.not_found", "worker.not_found: Not found", 3)]
-    public void Node_problem_answers_become_cli_errors_carrying_their_code(int status, string body, string code, string message, int exitCode)
+    [InlineData(422, "tx.nonce_gap", 1)]
+    [InlineData(503, "mempool.full", 1)]
+    [InlineData(404, "worker.not_found", 3)]
+    public void Node_refusals_become_cli_errors_with_their_message_code_and_exit_code(int status, string code, int exitCode)
     {
-        JsonObject? problem = null;
-        try
-        {
-            problem = JsonNode.Parse(body) as JsonObject;
-        }
-        catch (System.Text.Json.JsonException)
-        {
-        }
-        var error = CliException.FromProblem((System.Net.HttpStatusCode)status, "Service Unavailable", problem);
+        var refusal = new PoccApiException((System.Net.HttpStatusCode)status, code, "Request failed", "because");
+
+        var error = CliException.From(refusal);
 
         Assert.Equal(code, error.Code);
-        Assert.Equal(message, error.Message);
+        Assert.Equal($"{code}: because", error.Message);
         Assert.Equal(exitCode, error.ExitCode);
     }
 
     [Fact]
-    public void Failures_that_are_not_refusals_carry_no_code()
+    public void An_unreachable_node_is_exit_code_2_without_a_code()
     {
-        Assert.Null(new CliException("cannot reach the node at http://x/: refused", 2).Code);
-    }
+        var error = CliException.From(new PoccUnavailableException("cannot reach the node at http://x/: refused"));
 
-    [Fact]
-    public void Unreachable_nodes_and_server_errors_are_transient_refusals_are_not()
-    {
-        Assert.True(NodeErrors.IsTransient(new CliException("cannot reach the node", 2)));
-        Assert.True(NodeErrors.IsTransient(new CliException("http.503: busy", code: "http.503")));
-        Assert.False(NodeErrors.IsTransient(new CliException("tx.insufficient_funds: no", code: "tx.insufficient_funds")));
-        Assert.True(NodeErrors.IsNotFound(new CliException("worker.not_found: no", 3, "worker.not_found"), "worker.not_found"));
-        Assert.False(NodeErrors.IsNotFound(new CliException("http.not_found: Not Found", 3, "http.not_found"), "worker.not_found"));
+        Assert.Equal(CliException.UnreachableExitCode, error.ExitCode);
+        Assert.Null(error.Code);
+        Assert.Equal("cannot reach the node at http://x/: refused", error.Message);
     }
 
     [Theory]

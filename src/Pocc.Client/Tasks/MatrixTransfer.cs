@@ -1,15 +1,12 @@
 using System.IO.Pipelines;
 using System.Runtime.ExceptionServices;
-using Pocc.Cli.Common;
-using Pocc.Core.Hashing;
 using Pocc.Core.Matrices;
 using Pocc.Ledger.Tasks;
-using Pocc.Storage.Blobs;
 
-namespace Pocc.Cli.Workers;
+namespace Pocc.Client.Tasks;
 
 /// <summary>
-/// Matrices to and from a node's blob API: downloads are checked against their root and decoded as they stream in
+/// Matrices to and from a node's blob store: downloads are checked against their root and decoded as they stream in
 /// (one copy of the matrix in memory, not two); uploads are hashed here first so the node refuses damaged bytes.
 /// </summary>
 public static class MatrixTransfer
@@ -17,11 +14,11 @@ public static class MatrixTransfer
     private const int PipeBufferBytes = 4 << 20;
 
     /// <summary>
-    /// Downloads blob <paramref name="blob"/> and decodes it as a matrix. Throws <see cref="CliException"/> when the
-    /// node does not have it or sends other bytes, and <see cref="MatrixFormatException"/> when the bytes, although
+    /// Downloads blob <paramref name="blob"/> and decodes it as a matrix. Throws <see cref="PoccClientException"/> when
+    /// the node does not have it or sends other bytes, and <see cref="MatrixFormatException"/> when the bytes, although
     /// exactly the blob, are not a matrix blob of the stated size.
     /// </summary>
-    public static async Task<Matrix> DownloadAsync(BlobHttpClient client, BlobRef blob, CancellationToken cancellationToken)
+    public static async Task<Matrix> DownloadMatrixAsync(this PoccClient client, BlobRef blob, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(client);
         if (blob.Size < MatrixCodec.HeaderSize)
@@ -35,7 +32,7 @@ public static class MatrixTransfer
         {
             try
             {
-                var received = await client.DownloadAsync(blob.Root, pipe.Writer.AsStream(leaveOpen: true), abandon.Token).ConfigureAwait(false);
+                var received = await client.GetBlobAsync(blob.Root, pipe.Writer.AsStream(leaveOpen: true), abandon.Token).ConfigureAwait(false);
                 await pipe.Writer.CompleteAsync().ConfigureAwait(false);
                 return received;
             }
@@ -70,7 +67,7 @@ public static class MatrixTransfer
             {
                 downloadError = e;
             }
-            if (downloadError is CliException && !ReferenceEquals(downloadError, decodeError))
+            if (downloadError is PoccClientException && !ReferenceEquals(downloadError, decodeError))
             {
                 ExceptionDispatchInfo.Throw(downloadError);
             }
@@ -85,15 +82,16 @@ public static class MatrixTransfer
         var id = await download.ConfigureAwait(false);
         if ((ulong)id.Size != blob.Size)
         {
-            throw new CliException($"blob {blob.Root} is {id.Size} bytes, but the chain says {blob.Size}");
+            throw new PoccClientException($"blob {blob.Root} is {id.Size} bytes, but the chain says {blob.Size}");
         }
         return matrix;
     }
 
     /// <summary>Downloads blob <paramref name="blob"/> and checks it holds a <paramref name="rows"/>×<paramref name="cols"/> matrix of <paramref name="type"/>.</summary>
-    public static async Task<Matrix> DownloadAsync(BlobHttpClient client, BlobRef blob, MatrixElementType type, uint rows, uint cols, CancellationToken cancellationToken)
+    public static async Task<Matrix> DownloadMatrixAsync(this PoccClient client, BlobRef blob, MatrixElementType type, uint rows, uint cols,
+        CancellationToken cancellationToken = default)
     {
-        var matrix = await DownloadAsync(client, blob, cancellationToken).ConfigureAwait(false);
+        var matrix = await client.DownloadMatrixAsync(blob, cancellationToken).ConfigureAwait(false);
         if (matrix.ElementType != type || (uint)matrix.Rows != rows || (uint)matrix.Cols != cols)
         {
             throw new MatrixFormatException(MatrixFormatException.BadDimensions,
@@ -103,41 +101,11 @@ public static class MatrixTransfer
     }
 
     /// <summary>Encodes and uploads <paramref name="matrix"/>; returns the blob's root and size as the chain refers to it.</summary>
-    public static async Task<BlobRef> UploadAsync(BlobHttpClient client, Matrix matrix, CancellationToken cancellationToken)
+    public static async Task<BlobRef> UploadMatrixAsync(this PoccClient client, Matrix matrix, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(matrix);
-        byte[] encoded = MatrixCodec.Encode(matrix);
-        var local = BlobHasher.Compute(encoded);
-        BlobId stored;
-        using (var content = new MemoryStream(encoded, writable: false))
-        {
-            stored = await client.PutAsync(content, encoded.Length, local.Root, cancellationToken).ConfigureAwait(false);
-        }
-        if (stored != local)
-        {
-            throw new CliException($"the node stored {stored} but the matrix is {local}");
-        }
-        return new BlobRef(local.Root, (ulong)local.Size);
-    }
-
-    /// <summary>The blob identity <paramref name="matrix"/> would have, without uploading it.</summary>
-    public static BlobRef Identify(Matrix matrix)
-    {
-        var id = BlobHasher.Compute(MatrixCodec.Encode(matrix));
-        return new BlobRef(id.Root, (ulong)id.Size);
-    }
-
-    /// <summary>Parses a blob root given by a user, with a clear error.</summary>
-    public static Hash32 ParseRoot(string text, string what)
-    {
-        try
-        {
-            return BlobStore.ParseRoot(text);
-        }
-        catch (BlobException e)
-        {
-            throw new CliException($"{what}: {e.Code}: {e.Message}", code: e.Code);
-        }
+        var stored = await client.PutBlobAsync(MatrixCodec.Encode(matrix), cancellationToken).ConfigureAwait(false);
+        return new BlobRef(Core.Hashing.Hash32.Parse(stored.Root), (ulong)stored.Size);
     }
 }
