@@ -104,7 +104,9 @@ public static class DevnetCommand
                 key.Dispose();
             }
         }
-        var loadKeys = DevnetAccounts.FromGenesis(home.LoadGenesis());
+        var genesis = home.LoadGenesis();
+        var loadKeys = DevnetAccounts.FromGenesis(genesis);
+        var userKeyFile = DevnetAccounts.WriteUserKeyFile(home, genesis);
 
         using var stop = new CancellationTokenSource();
         Console.CancelKeyPress += (_, e) =>
@@ -141,6 +143,10 @@ public static class DevnetCommand
             Console.WriteLine(resumed ? $"resumed devnet {home.Path} at height {startHeight}" : $"devnet home: {home.Path}");
             var url = app.Urls.First();
             Console.WriteLine($"api: {url}/v1/status");
+            if (userKeyFile is not null)
+            {
+                Console.WriteLine($"key: {userKeyFile} (a funded account of your own, e.g. for examples/MatmulTask)");
+            }
             Console.WriteLine(settings.DurationSeconds is { } d ? $"running for {d} s" : "running; press Ctrl-C to stop");
 
             var load = new LoadGenerator(chain, pool, loadKeys, settings.Rate, maxPending: 3 * Math.Max(1_000, chain.Parameters.MaxBlockTransactions / 2));

@@ -1,5 +1,6 @@
 using Pocc.Core.Crypto;
 using Pocc.Ledger.Genesis;
+using Pocc.Node.Hosting;
 
 namespace Pocc.Cli.Devnet;
 
@@ -22,9 +23,16 @@ public static class DevnetAccounts
 
     public static KeyPair Worker(int index) => KeyPair.FromLabel($"pocc-devnet-worker-{index}");
 
-    /// <summary>The genesis entries of the requester and the workers.</summary>
+    /// <summary>The account left to the person running the devnet, for their own transactions and tasks: nothing in the devnet uses it.</summary>
+    public static KeyPair User() => KeyPair.FromLabel("pocc-devnet-user");
+
+    /// <summary>The genesis entries of the user, the requester and the workers.</summary>
     public static IEnumerable<GenesisAccount> MarketAccounts()
     {
+        using (var user = User())
+        {
+            yield return new GenesisAccount(user.Address.ToString(), Balance);
+        }
         using (var requester = Requester())
         {
             yield return new GenesisAccount(requester.Address.ToString(), Balance);
@@ -58,5 +66,24 @@ public static class DevnetAccounts
             }
             keys.Add(key);
         }
+    }
+
+    /// <summary>
+    /// Writes the <see cref="User"/> key to <c>keys/user.json</c> in the home (mode 0600) if <paramref name="genesis"/>
+    /// funds it and the file is not there yet; returns the file, or null for a home created before the user account existed.
+    /// </summary>
+    public static string? WriteUserKeyFile(NodeHome home, GenesisDocument genesis)
+    {
+        using var user = User();
+        if (!genesis.Accounts.Any(a => a.Address == user.Address.ToString()))
+        {
+            return null;
+        }
+        string path = Path.Combine(home.KeysDirectory, "user.json");
+        if (!File.Exists(path))
+        {
+            KeyFile.Write(path, user);
+        }
+        return path;
     }
 }

@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 
 namespace Pocc.Cli.Tests.EndToEnd;
 
-/// <summary><c>pocc devnet</c>: a timed run writes a full summary, and a second run on the same home resumes it.</summary>
+/// <summary><c>pocc devnet</c>: a timed run writes a full summary and the user's funded key, and a second run on the same home resumes it.</summary>
 public sealed class DevnetTests : IDisposable
 {
     private static readonly TimeSpan RunTimeout = TimeSpan.FromSeconds(60);
@@ -31,6 +31,11 @@ public sealed class DevnetTests : IDisposable
         Assert.Matches("^[0-9a-f]{64}$", s1["state_root"]!.GetValue<string>());
         Assert.True(s1["supply_conserved"]!.GetValue<bool>(), s1.ToJsonString());
         Assert.Equal(0UL, s1["start_height"]!.GetValue<ulong>());
+        // The user's funded key, for their own transactions against the devnet.
+        string userKey = Path.Combine(home, "keys", "user.json");
+        Assert.Contains($"key: {userKey}", first.Stdout, StringComparison.Ordinal);
+        string userAddress = JsonNode.Parse(await File.ReadAllTextAsync(userKey))!["address"]!.GetValue<string>();
+        Assert.Contains(userAddress, await File.ReadAllTextAsync(Path.Combine(home, "genesis.json")), StringComparison.Ordinal);
 
         var second = await PoccProcess.RunAsync(
             ["devnet", "--duration", "4", "--home", home, "--summary", secondSummary, "--api-url", FreePort.NextUrl()], RunTimeout);
