@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
@@ -314,16 +315,33 @@ public sealed class PoccClient : IDisposable
         using var request = new HttpRequestMessage(HttpMethod.Get, Resolve($"v1/blobs/{root}"));
         using var response = await SendAsync(request, HttpCompletionOption.ResponseHeadersRead, null, cancellationToken).ConfigureAwait(false);
         await ThrowIfErrorAsync(response, cancellationToken).ConfigureAwait(false);
+        var buffer = ArrayPool<byte>.Shared.Rent(BlobId.ChunkSize);
         try
         {
             var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
             var verifying = new VerifyingBlobStream(body, root, response.Content.Headers.ContentLength);
             await using (verifying.ConfigureAwait(false))
             {
-                await verifying.CopyToAsync(destination, BlobId.ChunkSize, cancellationToken).ConfigureAwait(false);
+                // Only reading is the node's doing; a failure to write is the destination's and passes unchanged.
+                while (await ReadAsync(verifying, buffer, root, cancellationToken).ConfigureAwait(false) is > 0 and var read)
+                {
+                    await destination.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
+                }
                 var blob = verifying.Verified!.Value;
                 return new BlobModel(root.ToString(), blob.Size, blob.ChunkCount);
             }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private async Task<int> ReadAsync(VerifyingBlobStream blob, byte[] buffer, Hash32 root, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await blob.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
         }
         catch (BlobException e)
         {
