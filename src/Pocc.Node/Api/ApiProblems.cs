@@ -14,6 +14,7 @@ public static class ApiProblems
     public const string TransactionNotFound = "tx.not_found";
     public const string InvalidAddress = "request.invalid_address";
     public const string InvalidId = "request.invalid_id";
+    public const string InvalidQuery = "request.invalid_query";
     public const string MalformedBody = "request.malformed";
     public const string TooLarge = "request.too_large";
     public const string UnsupportedMediaType = "request.unsupported_media_type";
@@ -44,7 +45,7 @@ public static class ApiProblems
     {
         NotFound or BlockNotFound or TransactionNotFound or "blob.not_found" or "blob.chunk_not_found" => "Not found",
         TooLarge or CodecException.TooLarge or "blob.too_large" => "Request too large",
-        InvalidAddress or InvalidId or MalformedBody or UnsupportedMediaType => "Bad request",
+        InvalidAddress or InvalidId or InvalidQuery or MalformedBody or UnsupportedMediaType => "Bad request",
         Internal => "Internal error",
         _ when code.StartsWith("codec.", StringComparison.Ordinal) => "Malformed encoding",
         _ when code.StartsWith("tx.", StringComparison.Ordinal) => "Transaction rejected",
