@@ -68,6 +68,7 @@ export class Live extends Emitter<LiveEvents> {
     onNetwork((reachable) => {
       if (reachable) {
         this.lastDataAt = Date.now();
+        if (this.connection === 'reconnecting') this.stream?.retryNow();
       } else {
         this.setConnection('reconnecting');
         this.stream?.restart();

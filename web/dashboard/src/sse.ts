@@ -8,9 +8,10 @@ export interface BlockStreamHandlers {
 }
 
 export interface BlockStream {
-  /** Drop the current connection and try again now (another request found the node unreachable). */
+  /** Drop the current connection and back off (another request found the node unreachable). */
   restart(): void;
-  close(): void;
+  /** Skip the rest of the backoff (another request found the node reachable again). */
+  retryNow(): void;
 }
 
 const FIRST_RETRY_MS = 500;
@@ -25,7 +26,6 @@ export function openBlockStream(url: string, handlers: BlockStreamHandlers): Blo
   let source: EventSource | null = null;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let delay = FIRST_RETRY_MS;
-  let closed = false;
 
   const connect = (): void => {
     timer = undefined;
@@ -53,7 +53,7 @@ export function openBlockStream(url: string, handlers: BlockStreamHandlers): Blo
   const fail = (): void => {
     source?.close();
     source = null;
-    if (closed || timer !== undefined) return;
+    if (timer !== undefined) return;
     const wait = Math.round(delay * (0.8 + Math.random() * 0.4));
     delay = Math.min(delay * 2, MAX_RETRY_MS);
     handlers.down(wait);
@@ -65,11 +65,10 @@ export function openBlockStream(url: string, handlers: BlockStreamHandlers): Blo
     restart: () => {
       if (source) fail();
     },
-    close: () => {
-      closed = true;
-      source?.close();
-      source = null;
+    retryNow: () => {
+      if (timer === undefined) return;
       clearTimeout(timer);
+      connect();
     },
   };
 }
