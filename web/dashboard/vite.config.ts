@@ -12,6 +12,7 @@ export default defineConfig({
     assetsDir: 'assets',
     target: 'es2022',
     reportCompressedSize: true,
+    modulePreload: { polyfill: false }, // one entry chunk, modern browsers only
   },
   server: {
     proxy: { '/v1': { target: api, changeOrigin: true } },

@@ -97,7 +97,6 @@ export interface TransactionLookupModel {
 }
 
 export const TASK_STATES = ['posted', 'assigned', 'committed', 'verified', 'settled', 'rejected', 'expired'] as const;
-export type TaskState = (typeof TASK_STATES)[number];
 
 export interface TaskEventModel { id: number; state: string; outcome: string; worker: string | null }
 

@@ -27,6 +27,8 @@ export interface Chart {
 
 const HEIGHT = 190;
 
+const clock = (seconds: number): string => new Date(seconds * 1000).toLocaleTimeString('en-GB', { hour12: false });
+
 function cssVar(name: string): string {
   return getComputedStyle(document.documentElement).getPropertyValue(name).trim() || '#888';
 }
@@ -41,9 +43,18 @@ export function timeChart(container: HTMLElement, series: SeriesSpec[], axes: Ax
     height: HEIGHT,
     cursor: { drag: { x: false, y: false } },
     legend: { live: true },
-    scales: { x: { time: true } },
+    scales: {
+      x: {
+        time: true,
+        // uPlot spans a single sample over 86,400 time units, which in seconds is years: show a minute instead.
+        range: (u, min, max) => {
+          const xs = u.data[0];
+          return xs.length === 1 && xs[0] !== undefined ? [xs[0] - 30, xs[0] + 30] : [min, max];
+        },
+      },
+    },
     series: [
-      { value: (_u, v) => (v === null ? '–' : new Date(v * 1000).toLocaleTimeString('en-GB', { hour12: false })) },
+      { value: (_u, v) => (v === null ? '–' : clock(v)) },
       ...series.map((s): uPlot.Series => {
         const color = cssVar(s.color);
         return {
@@ -59,7 +70,15 @@ export function timeChart(container: HTMLElement, series: SeriesSpec[], axes: Ax
       }),
     ],
     axes: [
-      { stroke: text, font, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 } },
+      {
+        stroke: text,
+        font,
+        space: 70,
+        // Clock times only: uPlot's default adds the date on a second line, which crowds a narrow panel.
+        values: (_u, splits) => splits.map((v) => clock(v)),
+        grid: { stroke: grid, width: 1 },
+        ticks: { stroke: grid, width: 1 },
+      },
       ...axes.map((a): uPlot.Axis => ({
         scale: a.scale,
         side: a.side === 'left' ? 3 : 1,

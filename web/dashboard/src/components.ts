@@ -33,8 +33,11 @@ const taskColumns: Column<TaskModel>[] = [
   { title: 'closed', class: 'num', cell: (t) => blockLink(t.closed_height) },
 ];
 
-export function taskTable(tasks: TaskModel[]): HTMLTableElement {
-  return table(taskColumns, tasks, (t) => ({ 'data-testid': 'task-row', 'data-task-id': t.id, 'data-state': t.state }));
+/** Compact tables (the overview's) leave out what a narrow panel has no room for. */
+const compactTitles = new Set(['task', 'kind', 'state', 'outcome', 'worker', 'work', 'closed']);
+
+export function taskTable(tasks: TaskModel[], compact = false): HTMLTableElement {
+  return table(compact ? taskColumns.filter((c) => compactTitles.has(c.title)) : taskColumns, tasks, (t) => ({ 'data-testid': 'task-row', 'data-task-id': t.id, 'data-state': t.state }));
 }
 
 /**

@@ -51,8 +51,7 @@ export function overview(root: HTMLElement, ctx: ViewContext): void {
       'div',
       { class: 'grid' },
       section('Chain', chain),
-      section('Throughput and finality', throughput),
-      section('Supply', supply),
+      h('div', { class: 'stack' }, section('Throughput and finality', throughput), section('Supply', supply)),
       section('Compute market', market),
       section('Node and load', node),
     ),
@@ -77,15 +76,13 @@ export function overview(root: HTMLElement, ctx: ViewContext): void {
     if (window.__poccFirstRenderMs === undefined) window.__poccFirstRenderMs = performance.now();
   };
   const paintMarket = (): void => renderMarket(market, live.market.state === 'ok' ? live.market.value : live.market.state);
-  const paintNode = (): void => renderNode(node, live.node.state === 'ok' ? live.node.value : live.node.state, live.status);
+  const paintNode = (): void => renderNode(node, live.node.state === 'ok' ? live.node.value : live.node.state);
   if (live.status) paintStatus(live.status);
   paintMarket();
   paintNode();
   ctx.on('status', paintStatus);
   ctx.on('market', paintMarket);
-  ctx.on('node', () => {
-    paintNode();
-  });
+  ctx.on('node', paintNode);
 
   // Charts: the history series from the node, the useful-work series sampled by this page.
   const finality = timeChart(
@@ -171,7 +168,7 @@ export function overview(root: HTMLElement, ctx: ViewContext): void {
   const tasks = present(recentTasks, ctx, {
     what: 'the task list',
     load: (signal) => api.tasks({ limit: RECENT }, signal),
-    render: ({ tasks }) => replace(recentTasks, tasks.length ? taskTable(tasks) : notice('No tasks yet.')),
+    render: ({ tasks }) => replace(recentTasks, tasks.length ? taskTable(tasks, true) : notice('No tasks yet.')),
   });
 
   ctx.on('block', (event) => {
@@ -264,7 +261,7 @@ function renderMarket(el: HTMLElement, m: MarketModel | 'loading' | 'missing'): 
   );
 }
 
-function renderNode(el: HTMLElement, n: NodeInfoModel | 'loading' | 'missing', status: StatusModel | null): void {
+function renderNode(el: HTMLElement, n: NodeInfoModel | 'loading' | 'missing'): void {
   if (n === 'loading') return replace(el, notice('Loading…'));
   if (n === 'missing') return replace(el, notice('Not available: this node does not serve /v1/node yet.', 'warn'));
   const load = n.load;
@@ -285,7 +282,6 @@ function renderNode(el: HTMLElement, n: NodeInfoModel | 'loading' | 'missing', s
             ['submitted', int(load.submitted)],
             ['refused at admission', int(load.refused_at_admission)],
             ['rejected at proposal', int(load.rejected_at_proposal)],
-            ['pending (mempool)', int(status?.mempool_size)],
           ] as [string, Child][])
         : []),
     ]),

@@ -22,9 +22,9 @@ function render(root: HTMLElement, t: TaskModel): void {
   replace(
     root,
     section(
-      h('span', null, `Task #${t.id} `, h('span', { 'data-testid': 'task-state', 'data-state': t.state }, stateBadge(t.state))),
+      h('span', null, `Task #${t.id} `, stateBadge(t.state)),
       fields([
-        ['state', t.state],
+        ['state', h('span', { 'data-testid': 'task-state' }, t.state)],
         ['outcome', h('span', { 'data-testid': 'task-outcome' }, outcomeText(t.outcome))],
         ['kind', t.kind],
         ['sizes', `${int(t.rows)} × ${int(t.inner)} · ${int(t.inner)} × ${int(t.columns)} → ${int(t.rows)} × ${int(t.columns)}`],

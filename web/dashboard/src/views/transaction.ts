@@ -7,7 +7,7 @@ import { notice, present, type ViewContext } from '../view';
 /** A transaction with its place in a block and the Merkle path from its id to the block's transactions root. */
 export function transaction(root: HTMLElement, ctx: ViewContext): void {
   const hash = ctx.params[0] ?? '';
-  let pending = true;
+  let pending = false;
   const refresher = present(root, ctx, {
     what: `transaction ${hash}`,
     load: (signal) => api.transaction(hash, signal),
