@@ -12,6 +12,7 @@ public static class ApiErrorCodes
     public const string TransactionNotFound = "tx.not_found";
     public const string InvalidAddress = "request.invalid_address";
     public const string InvalidId = "request.invalid_id";
+    public const string InvalidQuery = "request.invalid_query";
     public const string MalformedBody = "request.malformed";
     public const string TooLarge = "request.too_large";
     public const string UnsupportedMediaType = "request.unsupported_media_type";

@@ -6,6 +6,7 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using Pocc.Cli.Bench;
+using Pocc.Client.Models;
 using Pocc.Cli.Common;
 using Pocc.Cli.Devnet;
 using Pocc.Cli.Workers;
@@ -143,6 +144,7 @@ public static class DevnetCommand
             Console.WriteLine(resumed ? $"resumed devnet {home.Path} at height {startHeight}" : $"devnet home: {home.Path}");
             var url = app.Urls.First();
             Console.WriteLine($"api: {url}/v1/status");
+            Console.WriteLine($"dashboard: {url}/");
             if (userKeyFile is not null)
             {
                 Console.WriteLine($"key: {userKeyFile} (a funded account of your own, e.g. for examples/MatmulTask)");
@@ -150,6 +152,8 @@ public static class DevnetCommand
             Console.WriteLine(settings.DurationSeconds is { } d ? $"running for {d} s" : "running; press Ctrl-C to stop");
 
             var load = new LoadGenerator(chain, pool, loadKeys, settings.Rate, maxPending: 3 * Math.Max(1_000, chain.Parameters.MaxBlockTransactions / 2));
+            app.Services.GetRequiredService<NodeRunInfo>().Load = () =>
+                new LoadModel(loadKeys.Count, settings.Load ? settings.Rate : 0, load.Submitted, load.Refused, stats.TransactionsRejectedAtProposal);
             var market = settings.Workers > 0 ? new DevnetMarket(app, url, settings.Workers, settings.FaultyRate, settings.TaskKind, settings.TaskN) : null;
             if (market is not null)
             {
@@ -166,7 +170,7 @@ public static class DevnetCommand
             double elapsed = clock.Elapsed.TotalSeconds;
             double cpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpuAtStart).TotalSeconds;
             await app.StopAsync(CancellationToken.None).ConfigureAwait(false);
-            var marketFigures = market?.Summarize(chain, cpuSeconds);
+            var marketFigures = market is null ? null : app.Services.GetRequiredService<MarketStatistics>().Snapshot();
             if (Console.IsOutputRedirected == false)
             {
                 Console.WriteLine();
@@ -198,21 +202,21 @@ public static class DevnetCommand
                 Ed25519VerifyPerSecond = Math.Round(verifyRate, 1),
                 TxPerSecondVsEd25519Verify = Math.Round(txPerSecond / verifyRate, 3),
                 Cores = Environment.ProcessorCount,
-                CpuSeconds = Math.Round(cpuSeconds, 2),
+                CpuSeconds = Math.Round(marketFigures?.ProcessCpuSeconds ?? cpuSeconds, 2),
                 Workers = settings.Workers,
                 MatmulExecutor = market?.Executor.Description,
-                TasksPosted = marketFigures?.Posted ?? 0,
-                TasksSettled = marketFigures?.Settled ?? 0,
-                TasksRejected = marketFigures?.Rejected ?? 0,
-                TasksExpired = marketFigures?.Expired ?? 0,
-                InvalidResultsCommitted = marketFigures?.InvalidCommitted ?? 0,
-                InvalidResultsCaught = marketFigures?.InvalidCaught ?? 0,
-                InvalidResultsSettled = marketFigures?.InvalidSettled ?? 0,
-                HonestResultsRejected = marketFigures?.HonestRejected ?? 0,
+                TasksPosted = market?.Posted ?? 0,
+                TasksSettled = marketFigures?.Tasks.Settled ?? 0,
+                TasksRejected = marketFigures?.Tasks.Rejected ?? 0,
+                TasksExpired = marketFigures?.Tasks.Expired ?? 0,
+                InvalidResultsCommitted = marketFigures?.InvalidResultsCommitted ?? 0,
+                InvalidResultsCaught = marketFigures?.InvalidResultsCaught ?? 0,
+                InvalidResultsSettled = marketFigures?.InvalidResultsSettled ?? 0,
+                HonestResultsRejected = marketFigures?.HonestResultsRejected ?? 0,
                 VerifiedGflop = Math.Round(marketFigures?.VerifiedGflop ?? 0, 2),
                 UsefulWorkFraction = Math.Round(marketFigures?.UsefulWorkFraction ?? 0, 3),
-                UsefulWorkFractionWithDuplicateExecution = Math.Round(marketFigures?.UsefulWorkFractionDuplicated ?? 0, 3),
-                VerifyToComputeRatio = Math.Round(marketFigures?.VerifyToCompute ?? 0, 4),
+                UsefulWorkFractionWithDuplicateExecution = Math.Round(marketFigures?.UsefulWorkFractionWithDuplicateExecution ?? 0, 3),
+                VerifyToComputeRatio = Math.Round(marketFigures?.VerifyToComputeRatio ?? 0, 4),
             };
             market?.Dispose();
         }

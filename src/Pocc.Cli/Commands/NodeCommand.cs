@@ -7,6 +7,7 @@ using Pocc.Cli.Workers;
 using Pocc.Compute.Matmul;
 using Pocc.Core.Crypto;
 using Pocc.Node.Hosting;
+using Pocc.Node.Telemetry;
 using Pocc.Storage;
 
 namespace Pocc.Cli.Commands;
@@ -36,6 +37,7 @@ public static class NodeCommand
                 await StartAsync(app, cancellationToken).ConfigureAwait(false);
                 var url = app.Urls.First();
                 Console.WriteLine($"api: {url}/v1/status");
+                Console.WriteLine($"dashboard: {url}/");
                 var workerTask = Task.CompletedTask;
                 if (result.GetValue(worker))
                 {
@@ -45,8 +47,18 @@ public static class NodeCommand
                     }
                     var executor = MatmulExecutor.CreateDefault();
                     Console.WriteLine($"worker: {executor.Description}");
+                    var market = app.Services.GetRequiredService<MarketStatistics>();
+                    market.AddInProcessWorker();
+                    app.Services.GetRequiredService<NodeRunInfo>().MatmulExecutor = executor.Description;
                     var agent = new WorkerAgent(new WorkerAgentOptions { NodeUrl = url, FaultyRate = result.GetValue(faultyRate) },
-                        app.Services.GetRequiredService<KeyPair>(), executor, e => Console.WriteLine(e.Message));
+                        app.Services.GetRequiredService<KeyPair>(), executor, e =>
+                        {
+                            Console.WriteLine(e.Message);
+                            if (e.Kind == WorkerEventKind.TaskCommitted && e.Report is { } report)
+                            {
+                                market.Record(report.ToComputeReport());
+                            }
+                        });
                     var stopping = app.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
                     workerTask = Task.Run(async () =>
                     {

@@ -1,3 +1,4 @@
+using Pocc.Node.Telemetry;
 using Pocc.Core.Hashing;
 using Pocc.Ledger.Tasks;
 
@@ -49,4 +50,8 @@ public sealed record WorkerTaskReport(
     double CpuMs,
     bool Corrupted,
     BlobRef Result,
-    Hash32 CommitTransaction);
+    Hash32 CommitTransaction)
+{
+    /// <summary>The part of the report a node's market statistics keep.</summary>
+    public ComputeReport ToComputeReport() => new(TaskId, ComputeMs, CpuMs, Corrupted);
+}

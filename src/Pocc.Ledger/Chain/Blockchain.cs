@@ -60,8 +60,11 @@ public sealed class Blockchain : IDisposable
     private Hash32 _headHash;
     // The last supply check and the head it was made at; readers may race to refresh it, with the same answer.
     private volatile SupplyCheck? _supplyCheck;
+    private volatile TaskCensus? _taskCensus;
 
     private sealed record SupplyCheck(Hash32 Head, bool Conserved);
+
+    private sealed record TaskCensus(Hash32 Head, IReadOnlyDictionary<TaskState, long> Counts);
 
     public Hash32 HeadHash => Read(() => _headHash);
 
@@ -343,6 +346,22 @@ public sealed class Blockchain : IDisposable
             }
         }
         return (IReadOnlyList<ComputeTask>)result;
+    });
+
+    /// <summary>How many tasks are in each state, for dashboards and metrics; counted once per head.</summary>
+    public IReadOnlyDictionary<TaskState, long> CountTasksByState() => Read(() =>
+    {
+        if (_taskCensus is { } census && census.Head == _headHash)
+        {
+            return census.Counts;
+        }
+        var counts = Enum.GetValues<TaskState>().ToDictionary(state => state, _ => 0L);
+        foreach (var task in _state.Tasks.Values)
+        {
+            counts[task.State]++;
+        }
+        _taskCensus = new TaskCensus(_headHash, counts);
+        return (IReadOnlyDictionary<TaskState, long>)counts;
     });
 
     /// <summary>The block hash that seeds a committed task's challenges, once that block is final.</summary>

@@ -15,6 +15,7 @@ public static class ApiProblems
     public const string TransactionNotFound = ApiErrorCodes.TransactionNotFound;
     public const string InvalidAddress = ApiErrorCodes.InvalidAddress;
     public const string InvalidId = ApiErrorCodes.InvalidId;
+    public const string InvalidQuery = ApiErrorCodes.InvalidQuery;
     public const string MalformedBody = ApiErrorCodes.MalformedBody;
     public const string TooLarge = ApiErrorCodes.TooLarge;
     public const string UnsupportedMediaType = ApiErrorCodes.UnsupportedMediaType;
@@ -45,7 +46,7 @@ public static class ApiProblems
     {
         NotFound or BlockNotFound or TransactionNotFound or "blob.not_found" or "blob.chunk_not_found" => "Not found",
         TooLarge or CodecException.TooLarge or "blob.too_large" => "Request too large",
-        InvalidAddress or InvalidId or MalformedBody or UnsupportedMediaType => "Bad request",
+        InvalidAddress or InvalidId or InvalidQuery or MalformedBody or UnsupportedMediaType => "Bad request",
         Internal => "Internal error",
         _ when code.StartsWith("codec.", StringComparison.Ordinal) => "Malformed encoding",
         _ when code.StartsWith("tx.", StringComparison.Ordinal) => "Transaction rejected",

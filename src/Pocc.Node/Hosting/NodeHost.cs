@@ -5,6 +5,9 @@ using Pocc.Core.Crypto;
 using Pocc.Ledger.Chain;
 using Pocc.Ledger.Mempool;
 using Pocc.Node.Api;
+using Pocc.Node.Dashboard;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
 using Pocc.Node.Telemetry;
 using Pocc.Node.Verification;
 using Pocc.Compute.Matmul;
@@ -111,6 +114,17 @@ public static class NodeHost
             ? ActivatorUtilities.CreateInstance<SoloBlockProducer>(sp)
             : new PassiveEngine(chain));
         builder.Services.AddSingleton<NodeStatistics>();
+        builder.Services.AddSingleton(home);
+        builder.Services.AddSingleton<ChainHistory>();
+        builder.Services.AddSingleton<ValidatorActivity>();
+        builder.Services.AddSingleton<MarketStatistics>();
+        builder.Services.AddSingleton<NodeRunInfo>();
+        builder.Services.AddSingleton<NodeMetrics>();
+        builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
+            .ConfigureResource(resource => resource.AddService("pocc-node", serviceVersion: typeof(NodeHost).Assembly.GetName().Version?.ToString()))
+            .AddMeter(NodeMetrics.MeterName)
+            // Every scrape reads current values; collecting them costs well under a millisecond, so no cached answers.
+            .AddPrometheusExporter(exporter => exporter.ScrapeResponseCacheDurationMilliseconds = 0));
         builder.Services.AddSingleton<BlockEventHub>();
         builder.Services.AddHostedService<ConsensusService>();
         builder.Services.AddHostedService<VerificationService>();
@@ -125,10 +139,13 @@ public static class NodeHost
             StatusCodeSelector = exception => exception is Microsoft.AspNetCore.Http.BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
         });
         app.UseStatusCodePages();
+        app.UseDashboard();
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapNodeApi();
         app.MapBlobApi();
         app.MapTaskApi();
+        app.MapExplorerApi();
+        app.MapPrometheusScrapingEndpoint("/metrics");
         return app;
     }
 

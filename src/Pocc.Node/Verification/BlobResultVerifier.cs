@@ -37,6 +37,9 @@ public sealed class BlobResultVerifier : IResultVerifier
 
     public long Verifications => Interlocked.Read(ref _verifications);
 
+    /// <summary>Raised after each certificate check with the time it took (for metrics).</summary>
+    public event Action<TimeSpan>? Checked;
+
     public TaskOutcome Verify(ComputeTask task, Hash32 challengeSeed)
     {
         var key = (task.Id, task.Result.Root, challengeSeed);
@@ -92,6 +95,7 @@ public sealed class BlobResultVerifier : IResultVerifier
             : FreivaldsVerifier.VerifyFloat64(a, b, c, seed, task.Spec.Rounds, task.Spec.ToleranceppB / 1e9);
         Interlocked.Add(ref _verifyTicks, clock.Elapsed.Ticks);
         Interlocked.Increment(ref _verifications);
+        Checked?.Invoke(clock.Elapsed);
         _logger.LogInformation("Task {Task}: Freivalds {Verdict} in {Ms:F1} ms ({Rounds} rounds; {Statement})",
             task.Id, result.Accepted ? "accepted" : "rejected: " + result.Reason, clock.Elapsed.TotalMilliseconds, result.Rounds, result.SoundnessStatement);
         return result.Accepted ? TaskOutcome.Verified : TaskOutcome.WrongResult;

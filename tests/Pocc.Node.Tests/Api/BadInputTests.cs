@@ -269,7 +269,9 @@ public sealed class BadInputTests : IClassFixture<NodeFixture>
     [InlineData("/v1/accounts/0123", 400, "request.invalid_address")]
     [InlineData("/v1/no-such-route", 404, "http.not_found")]
     [InlineData("/no-such-route", 404, "http.not_found")]
-    [InlineData("/v1/blocks", 404, "http.not_found")]
+    [InlineData("/v1/blocks?before=-1", 400, "request.malformed")]
+    [InlineData("/v1/blocks?limit=many", 400, "request.malformed")]
+    [InlineData("/v1/stats/history?limit=1e3", 400, "request.malformed")]
     public async Task Answers_a_bad_lookup_with_a_problem(string path, int status, string code)
     {
         var sender = _fixture.TakeFundedAccount();

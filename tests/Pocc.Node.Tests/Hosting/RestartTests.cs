@@ -77,4 +77,24 @@ public sealed class RestartTests : IAsyncLifetime
         var lookup = await Node.SubmitAndFinalizeAsync(tx);
         Assert.True(lookup.U64("height") > height);
     }
+
+    [Fact]
+    public async Task Rebuilds_the_dashboard_history_and_validator_activity_from_the_stored_chain()
+    {
+        var tx = Tx.Transfer(TestKeys.Funded(2), TestKeys.Stranger("history-restart").Address, 3).Signed();
+        ulong txHeight = (await Node.SubmitAndFinalizeAsync(tx)).U64("height");
+        var chain = Node.Chain;
+        await Node.StopAsync();
+        ulong height = chain.Height.Value;
+
+        await Node.StartAppAsync(Passive);
+
+        var samples = (await Node.GetJsonAsync("/v1/stats/history?limit=1000")).GetProperty("samples").EnumerateArray().ToList();
+        Assert.Equal(Enumerable.Range(1, (int)height).Select(h => (ulong)h), samples.Select(s => s.U64("height")));
+        var sample = samples.Single(s => s.U64("height") == txHeight);
+        Assert.Equal(1UL, sample.U64("transaction_count"));
+        Assert.True(sample.IsNull("finality_ms"), "finality is only known for blocks finalized while the process ran");
+        var validator = (await Node.GetJsonAsync("/v1/validators")).GetProperty("validators")[0];
+        Assert.Equal(height, validator.U64("proposals"));
+    }
 }
