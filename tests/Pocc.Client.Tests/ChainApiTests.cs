@@ -137,6 +137,46 @@ public sealed class ChainApiTests(NodeFixture fixture) : IClassFixture<NodeFixtu
     }
 
     [Fact]
+    public async Task Blocks_are_listed_newest_first_a_page_at_a_time()
+    {
+        await fixture.Node.WaitForHeightAsync(4);
+
+        var first = await _client.ListBlocksAsync(limit: 2, cancellationToken: Timeout);
+        var second = await _client.ListBlocksAsync(first.NextBefore, 2, Timeout);
+        var stored = await _client.GetBlockAsync(first.Blocks[0].Height, cancellationToken: Timeout);
+
+        Assert.Equal(2, first.Blocks.Count);
+        Assert.Equal(first.Blocks[0].Height - 1, first.Blocks[1].Height);
+        Assert.Equal(first.Blocks[1].Height, first.NextBefore);
+        Assert.Equal(first.Blocks[1].Height - 1, second.Blocks[0].Height);
+        Assert.Equal(stored.Hash, first.Blocks[0].Hash);
+        Assert.Equal(stored.Commit!.Signatures.Count, first.Blocks[0].CommitSignatures);
+        var refused = await Assert.ThrowsAsync<PoccApiException>(() => _client.ListBlocksAsync(limit: 0, cancellationToken: Timeout));
+        Assert.Equal(ApiErrorCodes.InvalidQuery, refused.Code);
+    }
+
+    [Fact]
+    public async Task Validators_history_and_node_info_describe_the_node()
+    {
+        await fixture.Node.WaitForHeightAsync(3);
+
+        var validators = await _client.GetValidatorsAsync(Timeout);
+        var history = await _client.GetHistoryAsync(2, Timeout);
+        var info = await _client.GetNodeInfoAsync(Timeout);
+
+        var validator = Assert.Single(validators.Validators);
+        Assert.Equal(TestKeys.Validator.Address.ToString(), validator.Address);
+        Assert.Equal(validators.TotalVotingPower, validator.VotingPower);
+        Assert.True(validator.Proposals >= 1, $"{validator.Proposals} proposals");
+        Assert.Equal(2, history.Samples.Count);
+        Assert.Equal(history.Samples[0].Height + 1, history.Samples[1].Height);
+        Assert.True(info.Validator);
+        Assert.Equal(fixture.Node.Home.Path, info.Home);
+        Assert.Equal(0, info.InProcessWorkers);
+        Assert.Equal(ApiErrorCodes.InvalidQuery, (await Assert.ThrowsAsync<PoccApiException>(() => _client.GetHistoryAsync(0, Timeout))).Code);
+    }
+
+    [Fact]
     public async Task Asking_for_what_does_not_exist_throws_not_found_with_the_node_code()
     {
         var block = await Assert.ThrowsAsync<PoccApiException>(() => _client.GetBlockAsync(999_999_999, cancellationToken: Timeout));

@@ -108,6 +108,20 @@ public sealed partial class MarketTests(MarketFixture market) : IClassFixture<Ma
     }
 
     [Fact]
+    public async Task The_market_counts_settled_tasks_and_their_verified_compute()
+    {
+        using var requester = new TransactionSubmitter(_client, market.TakeRequester(), new Amount(10));
+        var m = Matrix.Random(8, 8, MatrixElementType.Mod61, Blake3Hash.Of("counted"u8));
+        var before = await _client.GetMarketAsync(Timeout);
+
+        await requester.RunMatmulTaskAsync(m, m, new MatmulTaskOptions { Fee = new Amount(1_000) }, cancellationToken: Timeout);
+        var after = await _client.GetMarketAsync(Timeout);
+
+        Assert.True(after.Tasks.Settled >= before.Tasks.Settled + 1, $"{before.Tasks.Settled} settled before, {after.Tasks.Settled} after");
+        Assert.True(after.VerifiedGflop > before.VerifiedGflop);
+    }
+
+    [Fact]
     public async Task Workers_are_listed_with_their_record_and_an_unknown_one_is_not_found()
     {
         var listed = await _client.ListWorkersAsync(Timeout);
