@@ -16,9 +16,9 @@ export const workerLink = (address: string | null): Child =>
 
 export const stateBadge = (state: string): HTMLElement => h('span', { class: `state state-${state}` }, state);
 
-/** Outcomes that mean someone was penalised or refunded stand out from "verified" and "none". */
+/** The node's outcome name as is; those that mean someone was penalised or refunded stand out from "verified" and "none". */
 export const outcomeText = (outcome: string): HTMLElement =>
-  h('span', { class: outcome === 'verified' ? 'good' : outcome === 'none' ? 'muted' : 'bad' }, outcome.replace(/_/g, ' '));
+  h('span', { class: outcome === 'verified' ? 'good' : outcome === 'none' ? 'muted' : 'bad' }, outcome);
 
 const taskColumns: Column<TaskModel>[] = [
   { title: 'task', cell: (t) => taskLink(t.id) },
