@@ -28,6 +28,7 @@ export interface Chart {
 const HEIGHT = 190;
 
 const clock = (seconds: number): string => new Date(seconds * 1000).toLocaleTimeString('en-GB', { hour12: false });
+const clockMs = (seconds: number): string => `${clock(seconds)}.${String(Math.round(seconds * 1000) % 1000).padStart(3, '0')}`;
 
 function cssVar(name: string): string {
   return getComputedStyle(document.documentElement).getPropertyValue(name).trim() || '#888';
@@ -75,7 +76,8 @@ export function timeChart(container: HTMLElement, series: SeriesSpec[], axes: Ax
         font,
         space: 70,
         // Clock times only: uPlot's default adds the date on a second line, which crowds a narrow panel.
-        values: (_u, splits) => splits.map((v) => clock(v)),
+        // Milliseconds only when ticks are closer than a second (a young chain).
+        values: (_u, splits, _axis, _space, increment) => splits.map((v) => (increment < 1 ? clockMs(v) : clock(v))),
         grid: { stroke: grid, width: 1 },
         ticks: { stroke: grid, width: 1 },
       },
