@@ -174,8 +174,9 @@ export function overview(root: HTMLElement, ctx: ViewContext): void {
   ctx.on('block', (event) => {
     paintBlocks();
     if (event.tasks.length) {
-      // New tasks are not on screen yet: refetch. Known ones change state in place.
-      if (patchTaskRows(recentTasks, event.tasks)) tasks.request();
+      // States move in place at once; the refetch adds new tasks and the heights the event does not carry.
+      patchTaskRows(recentTasks, event.tasks);
+      tasks.request();
       rewards.request();
     }
   });

@@ -23,6 +23,8 @@ export function taskPage(container: HTMLElement, ctx: ViewContext, filter: TaskF
   const key = (cursor: number): string => `${filter.state ?? ''}|${filter.worker ?? ''}|${cursor}`;
   const refresher = present(container, ctx, {
     what: 'the task list',
+    // A worker's page may scan thousands of tasks to fill itself: refresh it less often.
+    minIntervalMs: filter.worker === undefined ? 1_000 : 3_000,
     load: (signal) =>
       filter.worker !== undefined && filter.state === undefined
         ? workerTasks(filter.worker, before, signal)
@@ -44,9 +46,10 @@ export function taskPage(container: HTMLElement, ctx: ViewContext, filter: TaskF
   ctx.on('block', (event) => {
     const changes = filter.worker === undefined ? event.tasks : event.tasks.filter((t) => t.worker === filter.worker);
     if (!changes.length) return;
-    const unseen = patchTaskRows(container, changes);
-    // The first page gains new tasks; under a state filter, tasks also enter and leave it.
-    if (before === null && (unseen || filter.state !== undefined)) refresher.request();
+    const { shown, unseen } = patchTaskRows(container, changes);
+    // Rows on screen complete their heights; the first page gains new tasks, and under a state filter tasks
+    // also enter and leave it.
+    if (shown || (before === null && (unseen || filter.state !== undefined))) refresher.request();
   });
 }
 
