@@ -28,6 +28,7 @@ export interface Chart {
 const HEIGHT = 190;
 
 const clock = (seconds: number): string => new Date(seconds * 1000).toLocaleTimeString('en-GB', { hour12: false });
+const clockMs = (seconds: number): string => `${clock(seconds)}.${String(Math.round(seconds * 1000) % 1000).padStart(3, '0')}`;
 
 function cssVar(name: string): string {
   return getComputedStyle(document.documentElement).getPropertyValue(name).trim() || '#888';
@@ -75,7 +76,8 @@ export function timeChart(container: HTMLElement, series: SeriesSpec[], axes: Ax
         font,
         space: 70,
         // Clock times only: uPlot's default adds the date on a second line, which crowds a narrow panel.
-        values: (_u, splits) => splits.map((v) => clock(v)),
+        // Milliseconds only when ticks are closer than a second (a young chain).
+        values: (_u, splits, _axis, _space, increment) => splits.map((v) => (increment < 1 ? clockMs(v) : clock(v))),
         grid: { stroke: grid, width: 1 },
         ticks: { stroke: grid, width: 1 },
       },
@@ -99,36 +101,72 @@ export function timeChart(container: HTMLElement, series: SeriesSpec[], axes: Ax
     resize.disconnect();
     plot.destroy();
   });
-  return { setData: (data) => plot.setData(data) };
+  return {
+    setData: (data) => {
+      plot.setData(data);
+      // Without a cursor over the chart, the legend shows the newest values rather than dashes.
+      if (plot.cursor.left === undefined || plot.cursor.left < 0) plot.setLegend({ idx: data[0].length - 1 }, false);
+    },
+  };
+}
+
+/**
+ * Indexes of samples that follow a gap: blocks far further apart than usual, where the node was down. Lines are
+ * broken there (a null point between) rather than drawn across time with no blocks.
+ */
+function gapStarts(samples: HistorySampleModel[]): Set<number> {
+  const deltas = samples.slice(1).map((s, i) => s.timestamp_ms - samples[i]!.timestamp_ms).sort((a, b) => a - b);
+  const typical = deltas[Math.floor(deltas.length / 2)] ?? 0;
+  const limit = Math.max(2_000, 10 * typical);
+  const gaps = new Set<number>();
+  for (let i = 1; i < samples.length; i++) {
+    if (samples[i]!.timestamp_ms - samples[i - 1]!.timestamp_ms > limit) gaps.add(i);
+  }
+  return gaps;
+}
+
+/** Builds aligned series from samples, with a null point in each gap. */
+function series(samples: HistorySampleModel[], gaps: Set<number>, values: ((s: HistorySampleModel, i: number) => number | null)[]): uPlot.AlignedData {
+  const xs: number[] = [];
+  const ys: (number | null)[][] = values.map(() => []);
+  samples.forEach((s, i) => {
+    if (gaps.has(i)) {
+      xs.push((samples[i - 1]!.timestamp_ms + s.timestamp_ms) / 2000);
+      for (const y of ys) y.push(null);
+    }
+    xs.push(s.timestamp_ms / 1000);
+    values.forEach((value, k) => ys[k]!.push(value(s, i)));
+  });
+  return [xs, ...ys];
 }
 
 /** Transactions per block and finality latency, one point per finalized block. */
 export function finalitySeries(samples: HistorySampleModel[]): uPlot.AlignedData {
-  return [
-    samples.map((s) => s.timestamp_ms / 1000),
-    samples.map((s) => s.transaction_count),
-    samples.map((s) => s.finality_ms),
-  ];
+  return series(samples, gapStarts(samples), [(s) => s.transaction_count, (s) => s.finality_ms]);
 }
 
-const GFLOPS_WINDOW = 8;
+export const GFLOPS_WINDOW = 8;
 
 /**
  * Verified GFLOP/s: compute units (2·m·k·n floating-point or modular operations) verified in the last few blocks
  * over the time they took. A single block's figure is all-or-nothing (a task settles in one block), so it is
- * smoothed over a window of blocks.
+ * smoothed over a window of blocks, which never reaches back across a gap.
  */
 export function gflopsSeries(samples: HistorySampleModel[]): uPlot.AlignedData {
   // prefix[k] = units verified in samples[0..k). Block j's own units were verified by its timestamp, so the
   // window from j to i counts the blocks after j: prefix[i + 1] - prefix[j + 1].
   const prefix = [0];
   for (const s of samples) prefix.push(prefix[prefix.length - 1]! + s.verified_compute_units);
-  const ys = samples.map((s, i) => {
-    const j = Math.max(0, i - GFLOPS_WINDOW);
-    const seconds = (s.timestamp_ms - samples[j]!.timestamp_ms) / 1000;
-    return seconds > 0 ? (prefix[i + 1]! - prefix[j + 1]!) / 1e9 / seconds : null;
-  });
-  return [samples.map((s) => s.timestamp_ms / 1000), ys];
+  const gaps = gapStarts(samples);
+  let segment = 0;
+  return series(samples, gaps, [
+    (s, i) => {
+      if (gaps.has(i)) segment = i;
+      const j = Math.max(segment, i - GFLOPS_WINDOW);
+      const seconds = (s.timestamp_ms - samples[j]!.timestamp_ms) / 1000;
+      return seconds > 0 ? (prefix[i + 1]! - prefix[j + 1]!) / 1e9 / seconds : null;
+    },
+  ]);
 }
 
 export function usefulWorkSeries(samples: UsefulWorkSample[]): uPlot.AlignedData {

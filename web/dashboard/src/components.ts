@@ -16,9 +16,9 @@ export const workerLink = (address: string | null): Child =>
 
 export const stateBadge = (state: string): HTMLElement => h('span', { class: `state state-${state}` }, state);
 
-/** Outcomes that mean someone was penalised or refunded stand out from "verified" and "none". */
+/** The node's outcome name as is; those that mean someone was penalised or refunded stand out from "verified" and "none". */
 export const outcomeText = (outcome: string): HTMLElement =>
-  h('span', { class: outcome === 'verified' ? 'good' : outcome === 'none' ? 'muted' : 'bad' }, outcome.replace(/_/g, ' '));
+  h('span', { class: outcome === 'verified' ? 'good' : outcome === 'none' ? 'muted' : 'bad' }, outcome);
 
 const taskColumns: Column<TaskModel>[] = [
   { title: 'task', cell: (t) => taskLink(t.id) },
@@ -41,17 +41,19 @@ export function taskTable(tasks: TaskModel[], compact = false): HTMLTableElement
 }
 
 /**
- * Applies the task changes a block carried to rows already on screen, so states move without a refetch.
- * Returns whether any change was for a task not on screen (the caller may refetch to show it).
+ * Applies the task changes a block carried to rows already on screen, so states move at once; the event has no
+ * heights or results, so the caller refetches to complete the rows. Says which changes were for rows on screen
+ * and which for tasks not shown (new ones, on a first page).
  */
-export function patchTaskRows(container: HTMLElement, changes: TaskEventModel[]): boolean {
-  let unseen = false;
+export function patchTaskRows(container: HTMLElement, changes: TaskEventModel[]): { shown: boolean; unseen: boolean } {
+  const result = { shown: false, unseen: false };
   for (const change of changes) {
     const row = container.querySelector<HTMLTableRowElement>(`tr[data-task-id="${change.id}"]`);
     if (!row) {
-      unseen = true;
+      result.unseen = true;
       continue;
     }
+    result.shown = true;
     row.dataset['state'] = change.state;
     const cell = (name: string, content: Child): void => {
       const td = row.querySelector(`td.col-${name}`);
@@ -64,7 +66,7 @@ export function patchTaskRows(container: HTMLElement, changes: TaskEventModel[])
     void row.offsetWidth; // restart the highlight animation
     row.classList.add('flash');
   }
-  return unseen;
+  return result;
 }
 
 /** The fields a block row needs; both the block list's summaries and the stream's events have them. */

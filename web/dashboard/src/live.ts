@@ -100,17 +100,14 @@ export class Live extends Emitter<LiveEvents> {
 
   private setConnection(connection: Connection): void {
     if (connection === 'reconnecting') this.needsResync = true;
-    if (this.connection === connection) {
-      this.emit('connection', connection); // the retry time may have changed
-      return;
-    }
     this.connection = connection;
-    this.emit('connection', connection);
+    this.emit('connection', connection); // also when unchanged: the retry time may have changed
   }
 
   private resync(): void {
     this.statusRefresher.request();
-    this.history = this.history.state === 'ok' ? this.history : { state: 'loading' };
+    // Keep a series already drawn; ask again for one that was missing (the node may have been upgraded).
+    if (this.history.state === 'missing') this.history = { state: 'loading' };
     this.historyRefresher.request();
     void this.loadMarket();
     void this.loadNode();

@@ -1,5 +1,5 @@
 import { api, type BlockSummaryModel, type MarketModel, type NodeInfoModel, type StatusModel } from '../api';
-import { axisFormats, finalitySeries, gflopsSeries, rewardBars, timeChart, usefulWorkSeries } from '../charts';
+import { GFLOPS_WINDOW, axisFormats, finalitySeries, gflopsSeries, rewardBars, timeChart, usefulWorkSeries } from '../charts';
 import { accountLink, blockTable, patchTaskRows, taskTable, type BlockRow } from '../components';
 import { fields, h, link, mono, replace, section, type Child } from '../dom';
 import { DASH, amount, bytes, dateTime, fixed, gflop, int, ms, percent, seconds, short } from '../format';
@@ -59,7 +59,7 @@ export function overview(root: HTMLElement, ctx: ViewContext): void {
       'div',
       { class: 'grid charts' },
       section('Transactions per block and finality', historyNote, finalityChart),
-      section('Verified compute (GFLOP/s)', gflopsNote, gflopsChart),
+      section(`Verified compute (GFLOP/s over ${GFLOPS_WINDOW} blocks)`, gflopsNote, gflopsChart),
       section('Useful work (share of CPU time)', usefulNote, usefulChart),
       section('Rewards earned by worker', rewardsChart),
     ),
@@ -174,8 +174,9 @@ export function overview(root: HTMLElement, ctx: ViewContext): void {
   ctx.on('block', (event) => {
     paintBlocks();
     if (event.tasks.length) {
-      // New tasks are not on screen yet: refetch. Known ones change state in place.
-      if (patchTaskRows(recentTasks, event.tasks)) tasks.request();
+      // States move in place at once; the refetch adds new tasks and the heights the event does not carry.
+      patchTaskRows(recentTasks, event.tasks);
+      tasks.request();
       rewards.request();
     }
   });

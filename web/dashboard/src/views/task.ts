@@ -25,7 +25,7 @@ function render(root: HTMLElement, t: TaskModel): void {
       h('span', null, `Task #${t.id} `, stateBadge(t.state)),
       fields([
         ['state', h('span', { 'data-testid': 'task-state' }, t.state)],
-        ['outcome', h('span', { 'data-testid': 'task-outcome' }, outcomeText(t.outcome))],
+        ['outcome', h('span', { 'data-testid': 'task-outcome', 'data-outcome': t.outcome }, outcomeText(t.outcome))],
         ['kind', t.kind],
         ['sizes', `${int(t.rows)} × ${int(t.inner)} · ${int(t.inner)} × ${int(t.columns)} → ${int(t.rows)} × ${int(t.columns)}`],
         ['compute', `${flop(t.compute_units)} (${int(t.compute_units)} units, 2·m·k·n)`],
