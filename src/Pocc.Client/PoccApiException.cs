@@ -10,6 +10,7 @@ namespace Pocc.Client;
 /// </summary>
 public sealed class PoccApiException : PoccClientException
 {
+    /// <summary>The node's answer <paramref name="statusCode"/> with the problem's <paramref name="code"/>, <paramref name="title"/> and <paramref name="detail"/>.</summary>
     public PoccApiException(HttpStatusCode statusCode, string code, string? title, string? detail)
         : base($"{code}: {detail ?? title ?? statusCode.ToString()}", code)
     {

@@ -439,7 +439,7 @@ public sealed class PoccClient : IDisposable
         HttpResponseMessage? response = null;
         try
         {
-            response = await SendAsync(request, HttpCompletionOption.ResponseHeadersRead, null, cancellationToken).ConfigureAwait(false);
+            response = await SendAsync(request, HttpCompletionOption.ResponseHeadersRead, StreamIdleTimeout, cancellationToken).ConfigureAwait(false);
             await ThrowIfErrorAsync(response, cancellationToken).ConfigureAwait(false);
             var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
             return new BlockEventStream(response, body, BaseAddress);
@@ -476,6 +476,7 @@ public sealed class PoccClient : IDisposable
 
     // ---- plumbing ----
 
+    /// <summary>Closes the client's connections; an HttpClient the caller gave it stays open.</summary>
     public void Dispose()
     {
         if (_ownsHttp)
@@ -507,21 +508,27 @@ public sealed class PoccClient : IDisposable
 
     private async Task<T> SendJsonAsync<T>(HttpMethod method, string path, HttpContent? content, CancellationToken cancellationToken)
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(RequestTimeout);
         using var request = new HttpRequestMessage(method, Resolve(path)) { Content = content };
-        using var response = await SendAsync(request, HttpCompletionOption.ResponseContentRead, timeout, cancellationToken).ConfigureAwait(false);
+        using var response = await SendAsync(request, HttpCompletionOption.ResponseContentRead, RequestTimeout, cancellationToken).ConfigureAwait(false);
         await ThrowIfErrorAsync(response, cancellationToken).ConfigureAwait(false);
         return await ReadJsonAsync<T>(response, $"{method} {path}", cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Sends, turning a failure to connect or a timeout into <see cref="PoccUnavailableException"/>.</summary>
-    private async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, HttpCompletionOption completion, CancellationTokenSource? timeout,
+    /// <summary>
+    /// Sends, turning a failure to connect, or no answer within <paramref name="timeout"/> (for a streamed answer: no
+    /// headers), into <see cref="PoccUnavailableException"/>.
+    /// </summary>
+    private async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, HttpCompletionOption completion, TimeSpan? timeout,
         CancellationToken cancellationToken)
     {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        if (timeout is not null)
+        {
+            deadline.CancelAfter(timeout.Value);
+        }
         try
         {
-            return await _http.SendAsync(request, completion, timeout?.Token ?? cancellationToken).ConfigureAwait(false);
+            return await _http.SendAsync(request, completion, deadline.Token).ConfigureAwait(false);
         }
         catch (HttpRequestException e)
         {
@@ -531,7 +538,7 @@ public sealed class PoccClient : IDisposable
         {
             throw new PoccUnavailableException(timeout is null
                 ? $"the node at {BaseAddress} did not answer in time"
-                : string.Create(CultureInfo.InvariantCulture, $"the node at {BaseAddress} did not answer within {RequestTimeout.TotalSeconds:0.###} s"), e);
+                : string.Create(CultureInfo.InvariantCulture, $"the node at {BaseAddress} did not answer within {timeout.Value.TotalSeconds:0.###} s"), e);
         }
     }
 

@@ -8,6 +8,7 @@ namespace Pocc.Client;
 /// </summary>
 public class PoccClientException : Exception
 {
+    /// <summary>A failure described by <paramref name="message"/>, with its stable <paramref name="code"/> if it has one.</summary>
     public PoccClientException(string message, string? code = null, Exception? innerException = null) : base(message, innerException) => Code = code;
 
     public PoccClientException() : this("the request to the node failed") { }

@@ -8,6 +8,7 @@ namespace Pocc.Client;
 /// </summary>
 public sealed class PoccTransactionDroppedException : PoccClientException
 {
+    /// <summary>Transaction <paramref name="transactionHash"/> was dropped, as <paramref name="message"/> explains.</summary>
     public PoccTransactionDroppedException(Hash32 transactionHash, string message) : base(message) => TransactionHash = transactionHash;
 
     public PoccTransactionDroppedException() : this(default, "the transaction was dropped by the node") { }

@@ -6,6 +6,7 @@ namespace Pocc.Client;
 /// </summary>
 public sealed class PoccUnavailableException : PoccClientException
 {
+    /// <summary>The node could not be reached or did not answer, as <paramref name="message"/> says; <paramref name="innerException"/> is the transport's error.</summary>
     public PoccUnavailableException(string message, Exception? innerException = null) : base(message, null, innerException) { }
 
     public PoccUnavailableException() : this("the node is unavailable") { }

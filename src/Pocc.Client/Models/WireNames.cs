@@ -10,6 +10,7 @@ public static class WireNames
     /// <summary>Every task kind with its wire name.</summary>
     public static IReadOnlyList<(TaskKind Kind, string Name)> Kinds => KindNames;
 
+    /// <summary>A task kind's wire name (e.g. <c>matmul_mod61</c>); "unknown" for a kind without one.</summary>
     public static string Name(TaskKind kind)
     {
         foreach (var (known, name) in KindNames)
@@ -22,6 +23,7 @@ public static class WireNames
         return "unknown";
     }
 
+    /// <summary>The task kind named <paramref name="name"/>, if it names one.</summary>
     public static bool TryParseKind(string name, out TaskKind kind)
     {
         foreach (var (known, knownName) in KindNames)
@@ -36,14 +38,17 @@ public static class WireNames
         return false;
     }
 
+    /// <summary>A task state's wire name: its name in lower case (e.g. <c>settled</c>).</summary>
     public static string Name(TaskState state) => state.ToString().ToLowerInvariant();
 
+    /// <summary>The task state named <paramref name="text"/> (any case; not a number), if it names one.</summary>
     public static bool TryParseState(string text, out TaskState state) =>
         Enum.TryParse(text, ignoreCase: true, out state) && Enum.IsDefined(state) && !char.IsDigit(text[0]);
 
     /// <summary>True for the states a task never leaves: settled, rejected, expired.</summary>
     public static bool IsClosed(string state) => state is "settled" or "rejected" or "expired";
 
+    /// <summary>A task outcome's wire name (e.g. <c>wrong_result</c>).</summary>
     public static string Name(TaskOutcome outcome) => outcome switch
     {
         TaskOutcome.None => "none",

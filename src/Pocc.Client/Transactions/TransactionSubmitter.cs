@@ -112,5 +112,6 @@ public sealed class TransactionSubmitter : IDisposable
         }
     }
 
+    /// <summary>Releases the submission lock; the client and the key are the caller's.</summary>
     public void Dispose() => _gate.Dispose();
 }
