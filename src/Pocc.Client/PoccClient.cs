@@ -29,6 +29,8 @@ public sealed class PoccClient : IDisposable
     public static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(10);
 
     private static readonly MediaTypeHeaderValue OctetStream = new("application/octet-stream");
+    private static readonly TimeSpan MinimumBackoff = TimeSpan.FromMilliseconds(250);
+    private static readonly TimeSpan MaximumBackoff = TimeSpan.FromSeconds(5);
 
     private readonly HttpClient _http;
     private readonly bool _ownsHttp;
@@ -397,33 +399,33 @@ public sealed class PoccClient : IDisposable
     {
         ulong? last = null;
         bool everConnected = false;
-        var backoff = TimeSpan.FromMilliseconds(250);
+        var backoff = MinimumBackoff;
         while (!cancellationToken.IsCancellationRequested)
         {
             var stream = await OpenBlockStreamAsync(last, mustSucceed: !everConnected, cancellationToken).ConfigureAwait(false);
-            if (stream is null)
+            if (stream is not null)
             {
-                if (!await DelayAsync(backoff, cancellationToken).ConfigureAwait(false))
+                everConnected = true;
+                using (stream)
                 {
-                    yield break;
-                }
-                backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, TimeSpan.FromSeconds(5).Ticks));
-                continue;
-            }
-            everConnected = true;
-            backoff = TimeSpan.FromMilliseconds(250);
-            using (stream)
-            {
-                while (await stream.ReadBlockAsync(StreamIdleTimeout, cancellationToken).ConfigureAwait(false) is { } block)
-                {
-                    if (last is { } seen && block.Height <= seen)
+                    while (await stream.ReadBlockAsync(StreamIdleTimeout, cancellationToken).ConfigureAwait(false) is { } block)
                     {
-                        continue;
+                        backoff = MinimumBackoff;
+                        if (last is { } seen && block.Height <= seen)
+                        {
+                            continue;
+                        }
+                        last = block.Height;
+                        yield return block;
                     }
-                    last = block.Height;
-                    yield return block;
                 }
             }
+            // Down, or the stream ended: wait before trying again, longer each time nothing arrives in between.
+            if (!await DelayAsync(backoff, cancellationToken).ConfigureAwait(false))
+            {
+                yield break;
+            }
+            backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaximumBackoff.Ticks));
         }
     }
 
