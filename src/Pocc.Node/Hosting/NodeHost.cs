@@ -122,7 +122,9 @@ public static class NodeHost
         builder.Services.AddSingleton<NodeMetrics>();
         builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
             .ConfigureResource(resource => resource.AddService("pocc-node", serviceVersion: typeof(NodeHost).Assembly.GetName().Version?.ToString()))
-            .AddMeter(NodeMetrics.MeterName).AddPrometheusExporter());
+            .AddMeter(NodeMetrics.MeterName)
+            // Every scrape reads current values; collecting them costs well under a millisecond, so no cached answers.
+            .AddPrometheusExporter(exporter => exporter.ScrapeResponseCacheDurationMilliseconds = 0));
         builder.Services.AddSingleton<BlockEventHub>();
         builder.Services.AddHostedService<ConsensusService>();
         builder.Services.AddHostedService<VerificationService>();

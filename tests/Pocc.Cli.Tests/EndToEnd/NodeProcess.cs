@@ -124,6 +124,9 @@ internal sealed class NodeProcess : IAsyncDisposable
     }
 
     /// <summary>SIGKILL, wherever the node is: no shutdown code runs.</summary>
+    /// <summary>Waits until the process has printed <paramref name="text"/>.</summary>
+    public Task WaitForOutputAsync(string text, TimeSpan timeout) => _process.WaitForOutputAsync(text, timeout);
+
     public Task KillAsync()
     {
         Volatile.Write(ref _stopRequested, true);

@@ -45,6 +45,7 @@ public sealed class NodeRunTests : IDisposable
         await using var node = await NodeProcess.StartAsync(["node", "run", "--home", home], url, new Dictionary<string, string> { ["POCC_Node__ApiUrl"] = url });
 
         Assert.Equal("pocc-local", (await node.StatusAsync())["chain_id"]!.GetValue<string>());
+        await node.WaitForOutputAsync($"\ndashboard: {url}/\n", TimeSpan.FromSeconds(10));
     }
 
     [Fact]
