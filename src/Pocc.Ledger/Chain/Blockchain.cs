@@ -333,14 +333,18 @@ public sealed class Blockchain : IDisposable
     /// <summary>Open tasks (posted, assigned, committed), oldest first.</summary>
     public IReadOnlyList<ComputeTask> GetOpenTasks() => Read(() => (IReadOnlyList<ComputeTask>)[.. _state.OpenTaskIds.Select(id => _state.Tasks[id])]);
 
-    /// <summary>Tasks by id, newest first, starting below <paramref name="beforeId"/> (for paging), at most <paramref name="limit"/>.</summary>
-    public IReadOnlyList<ComputeTask> GetTasks(ulong beforeId, int limit, TaskState? state = null) => Read(() =>
+    /// <summary>
+    /// Tasks by id, newest first, starting below <paramref name="beforeId"/> (for paging), at most <paramref name="limit"/>,
+    /// optionally only those in <paramref name="state"/> or assigned to <paramref name="worker"/>. Filters apply while
+    /// scanning, so a page is full whenever enough matching tasks exist.
+    /// </summary>
+    public IReadOnlyList<ComputeTask> GetTasks(ulong beforeId, int limit, TaskState? state = null, Address? worker = null) => Read(() =>
     {
         var result = new List<ComputeTask>(Math.Min(limit, 1000));
         ulong start = Math.Min(beforeId, _state.Registry.NextTaskId);
         for (ulong id = start == 0 ? 0 : start - 1; id >= 1 && result.Count < limit; id--)
         {
-            if (_state.Tasks.TryGetValue(id, out var task) && (state is null || task.State == state))
+            if (_state.Tasks.TryGetValue(id, out var task) && (state is null || task.State == state) && (worker is null || task.Worker == worker))
             {
                 result.Add(task);
             }

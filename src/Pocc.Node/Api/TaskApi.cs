@@ -63,7 +63,7 @@ public static class TaskApi
         IEnumerable<ComputeTask> tasks = workerAddress is { } address && wanted is TaskState.Assigned or TaskState.Committed or TaskState.Posted
             // The open set is small and indexed: a worker polling for its assignments never scans history.
             ? chain.GetOpenTasks().Where(t => t.State == wanted && t.Worker == address).OrderByDescending(t => t.Id).Where(t => before is null || t.Id < before).Take(pageSize)
-            : chain.GetTasks(before ?? ulong.MaxValue, pageSize, wanted).Where(t => workerAddress is null || t.Worker == workerAddress);
+            : chain.GetTasks(before ?? ulong.MaxValue, pageSize, wanted, workerAddress);
         var page = tasks.ToList();
         return Results.Ok(new TaskListModel([.. page.Select(t => ApiMapping.ToModel(t, chain.ChallengeSeedFor(t)))],
             page.Count == pageSize ? page[^1].Id : null));

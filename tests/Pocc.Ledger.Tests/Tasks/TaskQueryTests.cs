@@ -55,6 +55,30 @@ public sealed class TaskQueryTests
     }
 
     [Fact]
+    public void A_worker_filter_fills_each_page_with_that_workers_tasks()
+    {
+        using var t = History();
+        Assert.Equal([4UL, 3], t.Chain.GetTasks(ulong.MaxValue, 2, worker: Alice.Address).Select(task => task.Id));
+        Assert.Equal([2UL, 1], t.Chain.GetTasks(3, 2, worker: Alice.Address).Select(task => task.Id));
+        Assert.Equal([2UL], t.Chain.GetTasks(ulong.MaxValue, 10, TaskState.Rejected, Alice.Address).Select(task => task.Id));
+        Assert.Empty(t.Chain.GetTasks(ulong.MaxValue, 10, worker: Bob.Address));
+    }
+
+    [Fact]
+    public void Tasks_are_counted_by_state()
+    {
+        using var t = History();
+        var counts = t.Chain.CountTasksByState();
+        Assert.Equal(2, counts[TaskState.Posted]);
+        Assert.Equal(1, counts[TaskState.Assigned]);
+        Assert.Equal(1, counts[TaskState.Committed]);
+        Assert.Equal(0, counts[TaskState.Verified]);
+        Assert.Equal(1, counts[TaskState.Settled]);
+        Assert.Equal(1, counts[TaskState.Rejected]);
+        Assert.Equal(0, counts[TaskState.Expired]);
+    }
+
+    [Fact]
     public void Listing_tasks_before_id_0_is_empty()
     {
         using var t = History();

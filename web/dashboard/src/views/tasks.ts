@@ -1,4 +1,4 @@
-import { TASK_STATES, api, type TaskListModel, type TaskModel } from '../api';
+import { TASK_STATES, api } from '../api';
 import { pager, parseHeight, patchTaskRows, taskTable } from '../components';
 import { h, replace, section } from '../dom';
 import { int } from '../format';
@@ -23,12 +23,8 @@ export function taskPage(container: HTMLElement, ctx: ViewContext, filter: TaskF
   const key = (cursor: number): string => `${filter.state ?? ''}|${filter.worker ?? ''}|${cursor}`;
   const refresher = present(container, ctx, {
     what: 'the task list',
-    // A worker's page may scan thousands of tasks to fill itself: refresh it less often.
-    minIntervalMs: filter.worker === undefined ? 1_000 : 3_000,
-    load: (signal) =>
-      filter.worker !== undefined && filter.state === undefined
-        ? workerTasks(filter.worker, before, signal)
-        : api.tasks({ ...filter, before: before ?? undefined, limit: PAGE }, signal),
+    minIntervalMs: 1_000,
+    load: (signal) => api.tasks({ ...filter, before: before ?? undefined, limit: PAGE }, signal),
     render: (list) => {
       if (list.next_before !== null) newerCursor.set(key(list.next_before), before);
       const above = before === null ? undefined : newerCursor.get(key(before));
@@ -51,29 +47,6 @@ export function taskPage(container: HTMLElement, ctx: ViewContext, filter: TaskF
     // also enter and leave it.
     if (shown || (before === null && (unseen || filter.state !== undefined))) refresher.request();
   });
-}
-
-const SCAN = 500;
-const MAX_SCANS = 8;
-
-/**
- * A page of one worker's tasks. The node filters by worker after taking `limit` consecutive task ids, so a page
- * can come back short or empty with no cursor although older tasks of the worker exist. Scanning the ids in
- * windows of SCAN (the node's largest page) finds them; ids are contiguous when no state filter is given.
- */
-async function workerTasks(worker: string, before: number | null, signal: AbortSignal): Promise<TaskListModel> {
-  let cursor = before ?? ((await api.tasks({ limit: 1 }, signal)).tasks[0]?.id ?? 0) + 1;
-  const found = new Map<number, TaskModel>();
-  for (let scans = 0; scans < MAX_SCANS && cursor > 1 && found.size <= PAGE; scans++) {
-    const { tasks: window } = await api.tasks({ worker, before: cursor, limit: SCAN }, signal);
-    for (const t of window) found.set(t.id, t);
-    cursor = Math.max(1, cursor - SCAN);
-  }
-  const sorted = [...found.values()].sort((a, b) => b.id - a.id);
-  const page = sorted.slice(0, PAGE);
-  const last = page[page.length - 1];
-  const next = sorted.length > PAGE && last ? last.id : cursor > 1 ? cursor : null;
-  return { tasks: page, next_before: next };
 }
 
 export function tasks(root: HTMLElement, ctx: ViewContext): void {
