@@ -251,8 +251,8 @@ internal static class ApiReference
 
     /// <summary>
     /// A schema as readable text: a link for a model, "array of …", the JSON type with its format, "or null" when null is
-    /// allowed. ASP.NET describes integers as <c>["integer", "string"]</c> with a digits pattern because it also reads
-    /// numeric strings; the API writes them as numbers, so they read as "integer" here.
+    /// allowed. ASP.NET describes numbers as <c>["integer", "string"]</c> or <c>["number", "string"]</c> with a digits
+    /// pattern because it also reads numeric strings; the API writes them as numbers, so they read as "integer" or "number" here.
     /// </summary>
     private static string TypeOf(JsonElement schema)
     {
@@ -281,7 +281,7 @@ internal static class ApiReference
         {
             var types = type.ValueKind == JsonValueKind.Array ? type.EnumerateArray().Select(t => t.GetString()!).ToList() : [type.GetString()!];
             nullable = types.Remove("null");
-            if (types.Contains("integer") && types.Contains("string") && schema.TryGetProperty("pattern", out _))
+            if ((types.Contains("integer") || types.Contains("number")) && types.Contains("string") && schema.TryGetProperty("pattern", out _))
             {
                 types.Remove("string");
             }
