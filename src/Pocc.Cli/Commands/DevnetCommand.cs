@@ -152,8 +152,6 @@ public static class DevnetCommand
             Console.WriteLine(settings.DurationSeconds is { } d ? $"running for {d} s" : "running; press Ctrl-C to stop");
 
             var load = new LoadGenerator(chain, pool, loadKeys, settings.Rate, maxPending: 3 * Math.Max(1_000, chain.Parameters.MaxBlockTransactions / 2));
-            app.Services.GetRequiredService<NodeRunInfo>().Load = () =>
-                new LoadModel(loadKeys.Count, settings.Load ? settings.Rate : 0, load.Submitted, load.Refused, stats.TransactionsRejectedAtProposal);
             var market = settings.Workers > 0 ? new DevnetMarket(app, url, settings.Workers, settings.FaultyRate, settings.TaskKind, settings.TaskN) : null;
             if (market is not null)
             {
@@ -162,6 +160,8 @@ public static class DevnetCommand
             }
             var cpuAtStart = Process.GetCurrentProcess().TotalProcessorTime;
             var clock = Stopwatch.StartNew();
+            app.Services.GetRequiredService<NodeRunInfo>().Load = () => new LoadModel(startHeight.Value, Math.Round(clock.Elapsed.TotalSeconds, 1), loadKeys.Count,
+                settings.Load ? settings.Rate : 0, load.Submitted, load.Refused, stats.TransactionsRejectedAtProposal);
             var loadTask = settings.Load ? Task.Run(() => load.RunAsync(stop.Token)) : Task.CompletedTask;
             var marketTask = market?.RunAsync(stop.Token) ?? Task.CompletedTask;
             await ReportProgressAsync(chain, pool, stats, market, stop.Token).ConfigureAwait(false);

@@ -17,7 +17,7 @@ public static class WorkerCommand
         var node = CommonOptions.Node();
         var key = KeysCommand.KeyOption();
         var home = CommonOptions.Home();
-        var stake = new Option<ulong?>("--stake") { Description = $"Stake to lock when registering (default: {WorkerAgentOptions.DefaultStake.Value}, the default minimum worker stake; a worker below the minimum gets no tasks, and a missed deadline costs 1% of stake)" };
+        var stake = new Option<ulong?>("--stake") { Description = $"Stake to lock when registering (default: {WorkerAgentOptions.DefaultStake.Value}, ten times the default minimum worker stake; a worker below the minimum gets no tasks, and a missed deadline costs 1% of stake)" };
         var capabilities = new Option<string>("--capabilities")
         {
             Description = "Task kinds to declare when registering: comma-separated f64, mod61",

@@ -43,7 +43,7 @@ public sealed record WorkerAgentOptions
     /// <summary>Failed attempts (download, upload, submit) after which a task is given up.</summary>
     public int MaxTaskFailures { get; init; } = 8;
 
-    /// <summary>The stake used when <see cref="Stake"/> is null: the default chain parameters' minimum.</summary>
+    /// <summary>The stake used when <see cref="Stake"/> is null: ten times the default chain parameters' minimum, so a few 1 % penalties do not drop the worker below it.</summary>
     public static Amount DefaultStake => new(new ChainParameters().MinimumWorkerStake.Value * 10);
 
     public void Validate()

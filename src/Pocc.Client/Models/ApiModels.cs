@@ -195,4 +195,4 @@ public sealed record MarketModel(
 /// <summary>What this node process is and hosts; the devnet fills in its load generator's figures.</summary>
 public sealed record NodeInfoModel(string Version, int Cores, string Home, bool Validator, int InProcessWorkers, string? MatmulExecutor, string DashboardUrl, LoadModel? Load);
 
-public sealed record LoadModel(int Accounts, double TargetRate, long Submitted, long RefusedAtAdmission, long RejectedAtProposal);
+public sealed record LoadModel(ulong StartHeight, double RunningSeconds, int Accounts, double TargetRate, long Submitted, long RefusedAtAdmission, long RejectedAtProposal);

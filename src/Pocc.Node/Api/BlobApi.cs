@@ -25,7 +25,7 @@ public static class BlobApi
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         blobs.MapGet("/{root}", GetBlob).WithName("GetBlob")
             .WithSummary("The blob's bytes (application/octet-stream); supports Range and If-None-Match.")
-            .Produces(StatusCodes.Status200OK, contentType: "application/octet-stream")
+            .Produces<Stream>(StatusCodes.Status200OK, "application/octet-stream")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
         blobs.MapGet("/{root}/info", GetInfo).WithName("GetBlobInfo")
             .WithSummary("The blob's size and chunk count, if it is stored here.")

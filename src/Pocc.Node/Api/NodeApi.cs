@@ -33,9 +33,19 @@ public static class NodeApi
             .Accepts<SubmitTransactionRequest>("application/json", "application/octet-stream")
             .Produces<SubmitTransactionResponse>(StatusCodes.Status202Accepted)
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status422UnprocessableEntity)
-            .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status413PayloadTooLarge);
+            .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .AddOpenApiOperationTransformer((operation, _, _) =>
+            {
+                // The octet-stream form is the transaction's canonical encoding, not a JSON object.
+                if (operation.RequestBody?.Content?.TryGetValue("application/octet-stream", out var bytes) == true)
+                {
+                    bytes.Schema = new Microsoft.OpenApi.OpenApiSchema { Type = Microsoft.OpenApi.JsonSchemaType.String, Format = "binary" };
+                }
+                return Task.CompletedTask;
+            });
         v1.MapPost("/transactions/batch", SubmitBatch).WithName("SubmitTransactionBatch")
             .WithSummary($"Submit up to {MaxBatchTransactions} hex-encoded signed transactions; signatures are verified in parallel.")
+            .Accepts<SubmitBatchRequest>("application/json")
             .Produces<SubmitBatchResponse>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status413PayloadTooLarge);
         v1.MapGet("/transactions/{hash}", GetTransaction).WithName("GetTransaction")
             .WithSummary("A transaction by id, with its block and a Merkle inclusion proof against the header's transactions root; or its pending status.")
@@ -47,7 +57,8 @@ public static class NodeApi
             .WithSummary("A block by height, by hash, or 'latest'; ?full=true includes transaction bodies.")
             .Produces<BlockModel>().ProducesProblem(StatusCodes.Status404NotFound);
         v1.MapGet("/events/blocks", StreamBlocks).WithName("StreamBlocks")
-            .WithSummary("Server-sent events: one 'block' event per finalized block.");
+            .WithSummary("Server-sent events: one 'block' event per finalized block.")
+            .Produces<string>(StatusCodes.Status200OK, "text/event-stream");
     }
 
     private static StatusModel GetStatus(Blockchain chain, TransactionPool pool, IConsensusEngine engine, NodeStatistics stats)

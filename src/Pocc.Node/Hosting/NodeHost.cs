@@ -119,10 +119,12 @@ public static class NodeHost
         builder.Services.AddSingleton<ValidatorActivity>();
         builder.Services.AddSingleton<MarketStatistics>();
         builder.Services.AddSingleton<NodeRunInfo>();
+        var meterName = new MeterNameLease();
+        builder.Services.AddSingleton(meterName);
         builder.Services.AddSingleton<NodeMetrics>();
         builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
             .ConfigureResource(resource => resource.AddService("pocc-node", serviceVersion: typeof(NodeHost).Assembly.GetName().Version?.ToString()))
-            .AddMeter(NodeMetrics.MeterName)
+            .AddMeter(meterName.Name)
             // Every scrape reads current values; collecting them costs well under a millisecond, so no cached answers.
             .AddPrometheusExporter(exporter => exporter.ScrapeResponseCacheDurationMilliseconds = 0));
         builder.Services.AddSingleton<BlockEventHub>();

@@ -16,8 +16,6 @@ namespace Pocc.Node.Telemetry;
 /// </summary>
 public sealed class NodeMetrics : IDisposable
 {
-    public const string MeterName = "Pocc.Node";
-
     private static readonly double[] LatencyBucketsSeconds = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 
     private readonly Meter _meter;
@@ -30,11 +28,11 @@ public sealed class NodeMetrics : IDisposable
     private readonly BlobResultVerifier _verifier;
     private readonly MarketStatistics _market;
 
-    public NodeMetrics(IMeterFactory meters, Blockchain chain, TransactionPool pool, NodeStatistics statistics, MarketStatistics market, BlobResultVerifier verifier)
+    public NodeMetrics(IMeterFactory meters, MeterNameLease meterName, Blockchain chain, TransactionPool pool, NodeStatistics statistics, MarketStatistics market, BlobResultVerifier verifier)
     {
         _verifier = verifier;
         _market = market;
-        _meter = meters.Create(MeterName);
+        _meter = meters.Create(meterName.Name);
         _finality = _meter.CreateHistogram("pocc.finality.latency", "s", "Seconds from a transaction's admission to this node's mempool to its block's finality.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = LatencyBucketsSeconds });
         _transactions = _meter.CreateCounter<long>("pocc.transactions.finalized", "{transaction}", "Transactions in finalized blocks.");

@@ -223,7 +223,7 @@ export interface MarketModel {
   honest_results_rejected: number | null;
 }
 
-export interface LoadModel { accounts: number; target_rate: number; submitted: number; refused_at_admission: number; rejected_at_proposal: number }
+export interface LoadModel { start_height: number; running_seconds: number; accounts: number; target_rate: number; submitted: number; refused_at_admission: number; rejected_at_proposal: number }
 
 export interface NodeInfoModel {
   version: string;

@@ -278,6 +278,7 @@ function renderNode(el: HTMLElement, n: NodeInfoModel | 'loading' | 'missing'): 
       ['dashboard', n.dashboard_url],
       ...(load
         ? ([
+            ['devnet started at', `height ${int(load.start_height)}, running ${int(load.running_seconds)} s`],
             ['load accounts', int(load.accounts)],
             ['load target rate', `${int(load.target_rate)} tx/s`],
             ['submitted', int(load.submitted)],
