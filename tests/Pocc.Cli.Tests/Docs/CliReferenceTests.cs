@@ -1,3 +1,5 @@
+using Pocc.Node.Tests.Docs;
+
 namespace Pocc.Cli.Tests.Docs;
 
 /// <summary>
