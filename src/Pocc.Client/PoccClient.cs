@@ -267,9 +267,12 @@ public sealed class PoccClient : IDisposable
         }
     }
 
-    /// <summary><c>GET /v1/workers</c>: every registered worker.</summary>
-    public Task<WorkerListModel> ListWorkersAsync(CancellationToken cancellationToken = default) =>
-        GetJsonAsync<WorkerListModel>("v1/workers", cancellationToken);
+    /// <summary>
+    /// <c>GET /v1/workers?after=&amp;limit=</c>: a page of registered workers in address order, starting after
+    /// <paramref name="after"/>; the answer's <c>NextAfter</c> is the cursor of the next page.
+    /// </summary>
+    public Task<WorkerListModel> ListWorkersAsync(Address? after = null, int? limit = null, CancellationToken cancellationToken = default) =>
+        GetJsonAsync<WorkerListModel>(WithQuery("v1/workers", ("after", after?.ToString()), ("limit", limit)), cancellationToken);
 
     /// <summary><c>GET /v1/workers/{address}</c>: stake, capabilities, reputation, verified compute, earnings, slashes. Code <c>worker.not_found</c> (404).</summary>
     public Task<WorkerModel> GetWorkerAsync(Address address, CancellationToken cancellationToken = default) =>

@@ -151,7 +151,8 @@ public sealed record WorkerModel(
     string Slashed,
     ulong RegisteredHeight);
 
-public sealed record WorkerListModel(IReadOnlyList<WorkerModel> Workers);
+/// <summary>A page of workers in address order; pass NextAfter as ?after= for the next page (null on the last).</summary>
+public sealed record WorkerListModel(IReadOnlyList<WorkerModel> Workers, string? NextAfter);
 
 public sealed record BlockSummaryModel(ulong Height, string Hash, ulong TimestampMs, uint TransactionCount, string Proposer, string StateRoot, int CommitSignatures);
 

@@ -22,7 +22,9 @@ public static class TaskApi
         v1.MapGet("/tasks", ListTasks).WithName("ListTasks")
             .WithSummary("Tasks newest first; filter by ?state= and ?worker=, page with ?before=ID&limit=N (at most 500).")
             .Produces<TaskListModel>().ProducesProblem(StatusCodes.Status400BadRequest);
-        v1.MapGet("/workers", ListWorkers).WithName("ListWorkers").WithSummary("Every registered worker.").Produces<WorkerListModel>();
+        v1.MapGet("/workers", ListWorkers).WithName("ListWorkers")
+            .WithSummary($"Registered workers in address order; page with ?after=ADDRESS&limit=N (at most {MaxPage}).")
+            .Produces<WorkerListModel>().ProducesProblem(StatusCodes.Status400BadRequest);
         v1.MapGet("/workers/{address}", GetWorker).WithName("GetWorker")
             .WithSummary("A worker's stake, capabilities, reputation, verified compute, earnings and slashes.")
             .Produces<WorkerModel>().ProducesProblem(StatusCodes.Status404NotFound);
@@ -69,8 +71,27 @@ public static class TaskApi
             page.Count == pageSize ? page[^1].Id : null));
     }
 
-    private static WorkerListModel ListWorkers(Blockchain chain) =>
-        new([.. chain.GetWorkers().Select(w => ApiMapping.ToModel(w.Key, w.Value))]);
+    private static IResult ListWorkers(string? after, int? limit, Blockchain chain)
+    {
+        if (limit is < 1 or > MaxPage)
+        {
+            return ApiProblems.Problem(StatusCodes.Status400BadRequest, ApiProblems.InvalidQuery, $"limit must be between 1 and {MaxPage}");
+        }
+        if (after is not null && !Address.TryParse(after, out _))
+        {
+            return ApiProblems.Problem(StatusCodes.Status400BadRequest, ApiProblems.InvalidAddress, $"'{after}' is not a valid pocc address");
+        }
+        int pageSize = limit ?? 100;
+        var page = chain.GetWorkers()
+            .Select(w => (Text: w.Key.ToString(), w.Key, w.Value))
+            .Where(w => after is null || string.CompareOrdinal(w.Text, after) > 0)
+            .OrderBy(w => w.Text, StringComparer.Ordinal)
+            .Take(pageSize + 1)
+            .ToList();
+        bool more = page.Count > pageSize;
+        var workers = page.Take(pageSize).Select(w => ApiMapping.ToModel(w.Key, w.Value)).ToList();
+        return Results.Ok(new WorkerListModel(workers, more ? workers[^1].Address : null));
+    }
 
     private static IResult GetWorker(string address, Blockchain chain)
     {

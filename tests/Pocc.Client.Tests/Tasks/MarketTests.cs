@@ -124,7 +124,7 @@ public sealed partial class MarketTests(MarketFixture market) : IClassFixture<Ma
     [Fact]
     public async Task Workers_are_listed_with_their_record_and_an_unknown_one_is_not_found()
     {
-        var listed = await _client.ListWorkersAsync(Timeout);
+        var listed = await _client.ListWorkersAsync(cancellationToken: Timeout);
         var worker = await _client.GetWorkerAsync(market.WorkerKey.Address, Timeout);
         var unknown = await Assert.ThrowsAsync<PoccApiException>(() => _client.GetWorkerAsync(TestKeys.Stranger("not a worker").Address, Timeout));
         var noTask = await Assert.ThrowsAsync<PoccApiException>(() => _client.GetTaskAsync(987_654, Timeout));

@@ -1,4 +1,6 @@
 using System.Net;
+using Pocc.Ledger.Primitives;
+using Pocc.Ledger.Tasks;
 using Pocc.Node.Api;
 using Pocc.Node.Tests.Builders;
 
@@ -134,6 +136,43 @@ public sealed class ExplorerApiTests : IClassFixture<NodeFixture>
         Assert.True(info.IsNull("load"));
         Assert.Equal(Node.Home.Path, info.Str("home"));
         Assert.Equal(new Uri(Node.Http.BaseAddress!, "/").ToString(), info.Str("dashboard_url"));
+    }
+
+    [Fact]
+    public async Task Worker_pages_walk_all_workers_in_address_order()
+    {
+        var registered = new List<string>();
+        foreach (var key in Enumerable.Range(0, 3).Select(_ => _fixture.TakeFundedAccount()))
+        {
+            await Node.SubmitAndFinalizeAsync(new TxBuilder(key, new RegisterWorker(new Amount(2_000_000), WorkerCapabilities.MatmulMod61)).Signed());
+            registered.Add(key.Address.ToString());
+        }
+
+        var listed = new List<string>();
+        string? after = null;
+        do
+        {
+            var page = await Node.GetJsonAsync(after is null ? "/v1/workers?limit=2" : $"/v1/workers?limit=2&after={after}");
+            var workers = page.GetProperty("workers").EnumerateArray().Select(w => w.Str("address")).ToList();
+            Assert.InRange(workers.Count, 1, 2);
+            listed.AddRange(workers);
+            after = page.IsNull("next_after") ? null : page.Str("next_after");
+        }
+        while (after is not null);
+
+        Assert.Equal(listed.Order(StringComparer.Ordinal), listed);
+        Assert.Equal(listed.Count, listed.Distinct().Count());
+        Assert.Subset(listed.ToHashSet(), registered.ToHashSet());
+    }
+
+    [Theory]
+    [InlineData("/v1/workers?limit=0", ApiProblems.InvalidQuery)]
+    [InlineData("/v1/workers?limit=501", ApiProblems.InvalidQuery)]
+    [InlineData("/v1/workers?after=pocc1notanaddress", ApiProblems.InvalidAddress)]
+    public async Task Bad_worker_page_requests_are_refused_with_a_stable_code(string path, string code)
+    {
+        using var response = await Node.Http.GetAsync(path);
+        await ApiAssert.ProblemAsync(response, HttpStatusCode.BadRequest, code);
     }
 
     [Fact]

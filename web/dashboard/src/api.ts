@@ -158,7 +158,7 @@ export interface WorkerModel {
   registered_height: number;
 }
 
-export interface WorkerListModel { workers: WorkerModel[] }
+export interface WorkerListModel { workers: WorkerModel[]; next_after: string | null }
 
 export interface BlockSummaryModel {
   height: number;
@@ -327,7 +327,8 @@ export const api = {
   tasks: (filter: { state?: string | undefined; worker?: string | undefined; before?: number | undefined; limit: number }, signal?: AbortSignal) =>
     get<TaskListModel>(`/v1/tasks${q(filter)}`, signal),
   task: (id: string, signal?: AbortSignal) => get<TaskModel>(`/v1/tasks/${seg(id)}`, signal),
-  workers: (signal?: AbortSignal) => get<WorkerListModel>('/v1/workers', signal),
+  workers: (after: string | undefined, limit: number, signal?: AbortSignal) =>
+    get<WorkerListModel>(`/v1/workers${q({ after, limit })}`, signal),
   worker: (address: string, signal?: AbortSignal) => get<WorkerModel>(`/v1/workers/${seg(address)}`, signal),
   validators: (signal?: AbortSignal) => get<ValidatorListModel>('/v1/validators', signal),
 };

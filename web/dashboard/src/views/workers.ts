@@ -1,5 +1,5 @@
 import { api, type WorkerModel } from '../api';
-import { blockLink, workerLink } from '../components';
+import { blockLink, pager, workerLink } from '../components';
 import { fields, h, link, mono, replace, section, table } from '../dom';
 import { amount, fixed, flop, int } from '../format';
 import { notice, present, type ViewContext } from '../view';
@@ -7,16 +7,26 @@ import { taskPage } from './tasks';
 
 const reputation = (r: number): string => `${fixed(r / 100, 1)} %`;
 
+const PAGE = 50;
+
+/** Registered workers in address order, a page at a time (the node pages them with `after`). */
 export function workers(root: HTMLElement, ctx: ViewContext): void {
+  const after = ctx.query.get('after') ?? undefined;
   const body = h('div');
   replace(root, section('Workers', body));
   const refresher = present(body, ctx, {
     what: 'the worker list',
     minIntervalMs: 2_000,
-    load: (signal) => api.workers(signal),
-    render: ({ workers: list }) =>
+    load: (signal) => api.workers(after, PAGE, signal),
+    render: ({ workers: list, next_after }) =>
       replace(
         body,
+        pager({
+          first: after === undefined ? null : '/workers',
+          newer: null,
+          older: next_after === null ? null : `/workers?after=${encodeURIComponent(next_after)}`,
+          label: list.length ? `${int(list.length)} on this page` : 'no workers',
+        }),
         list.length
           ? table(
               [
