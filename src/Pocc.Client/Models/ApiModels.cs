@@ -166,8 +166,13 @@ public sealed record ValidatorModel(string Address, string PublicKey, string Bon
 
 public sealed record ValidatorListModel(ulong FromHeight, ulong ToHeight, ulong TotalVotingPower, IReadOnlyList<ValidatorModel> Validators);
 
-/// <summary>One finalized block as a point on the dashboard's time series. FinalityMs is null for blocks finalized before this node started.</summary>
-public sealed record HistorySampleModel(ulong Height, ulong TimestampMs, uint TransactionCount, long? FinalityMs, ulong VerifiedComputeUnits, int TasksSettled, int TasksRejected);
+/// <summary>
+/// One finalized block as a point on the dashboard's time series. FinalityMs, and the market's useful-work figures as
+/// they stood when the block was finalized, are null for blocks finalized before this process started (and the
+/// useful-work figures also without workers in the process).
+/// </summary>
+public sealed record HistorySampleModel(ulong Height, ulong TimestampMs, uint TransactionCount, long? FinalityMs, ulong VerifiedComputeUnits, int TasksSettled, int TasksRejected,
+    double? UsefulWorkFraction, double? UsefulWorkFractionWithDuplicateExecution);
 
 public sealed record HistoryModel(IReadOnlyList<HistorySampleModel> Samples);
 

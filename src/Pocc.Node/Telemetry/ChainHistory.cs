@@ -7,7 +7,7 @@ namespace Pocc.Node.Telemetry;
 
 /// <summary>
 /// The last <see cref="Capacity"/> finalized blocks as time-series points (transactions, finality, verified compute,
-/// tasks closed), for the dashboard's plots. Filled from the chain at start-up so a restarted node still shows its
+/// tasks closed, the useful-work fraction), for the dashboard's plots. Filled from the chain at start-up so a restarted node still shows its
 /// recent past; finality is known only for blocks finalized while this process ran.
 /// </summary>
 public sealed class ChainHistory
@@ -16,9 +16,11 @@ public sealed class ChainHistory
 
     private readonly Lock _lock = new();
     private readonly Queue<HistorySampleModel> _samples = new(Capacity);
+    private readonly MarketStatistics _market;
 
-    public ChainHistory(Blockchain chain)
+    public ChainHistory(Blockchain chain, MarketStatistics market)
     {
+        _market = market;
         ulong head = chain.Height.Value;
         ulong first = head > Capacity ? head - Capacity + 1 : 1;
         // Tasks closed inside the window, grouped by the block that closed them.
@@ -29,7 +31,7 @@ public sealed class ChainHistory
         {
             if (chain.GetHeader(new Height(height)) is { } header)
             {
-                Add(Sample(height, header.TimestampMs, header.TransactionCount, null, closed[height]));
+                Add(Sample(height, header.TimestampMs, header.TransactionCount, null, closed[height], null));
             }
         }
     }
@@ -38,7 +40,8 @@ public sealed class ChainHistory
     {
         var header = finalized.Committed.Block.Header;
         var closedHere = finalized.Committed.ChangedTasks.Where(t => t.ClosedHeight == header.Height && t.State is TaskState.Settled or TaskState.Rejected);
-        Add(Sample(header.Height.Value, header.TimestampMs, header.TransactionCount, MedianMs(finalized.FinalitySeconds), closedHere));
+        Add(Sample(header.Height.Value, header.TimestampMs, header.TransactionCount, MedianMs(finalized.FinalitySeconds), closedHere,
+            _market.InProcessWorkers > 0 ? _market.Snapshot() : null));
     }
 
     /// <summary>The newest <paramref name="limit"/> samples, oldest first.</summary>
@@ -62,7 +65,7 @@ public sealed class ChainHistory
         }
     }
 
-    private static HistorySampleModel Sample(ulong height, ulong timestampMs, uint transactions, long? finalityMs, IEnumerable<ComputeTask> closed)
+    private static HistorySampleModel Sample(ulong height, ulong timestampMs, uint transactions, long? finalityMs, IEnumerable<ComputeTask> closed, MarketModel? market)
     {
         ulong verifiedUnits = 0;
         int settled = 0, rejected = 0;
@@ -78,7 +81,8 @@ public sealed class ChainHistory
                 rejected++;
             }
         }
-        return new HistorySampleModel(height, timestampMs, transactions, finalityMs, verifiedUnits, settled, rejected);
+        return new HistorySampleModel(height, timestampMs, transactions, finalityMs, verifiedUnits, settled, rejected,
+            market?.UsefulWorkFraction, market?.UsefulWorkFractionWithDuplicateExecution);
     }
 
     private static long? MedianMs(IReadOnlyList<double> seconds)

@@ -1,7 +1,9 @@
 using System.Net;
 using Pocc.Ledger.Primitives;
 using Pocc.Ledger.Tasks;
+using Microsoft.Extensions.DependencyInjection;
 using Pocc.Node.Api;
+using Pocc.Node.Telemetry;
 using Pocc.Node.Tests.Builders;
 
 namespace Pocc.Node.Tests.Api;
@@ -108,6 +110,22 @@ public sealed class ExplorerApiTests : IClassFixture<NodeFixture>
         Assert.Equal(header.U64("transaction_count"), sample.U64("transaction_count"));
         Assert.Equal(header.U64("timestamp_ms"), sample.U64("timestamp_ms"));
         Assert.False(sample.IsNull("finality_ms"), "the transfer went through this node's mempool, so its finality is known");
+        Assert.True(sample.IsNull("useful_work_fraction"), "without workers in the process there is no useful-work figure");
+    }
+
+    [Fact]
+    public async Task History_samples_carry_the_useful_work_fraction_once_a_worker_runs_in_the_process()
+    {
+        await using var node = await TestNode.StartAsync();
+        node.Services.GetRequiredService<MarketStatistics>().AddInProcessWorker();
+        ulong from = node.Chain.Height.Value + 1;
+        await node.WaitForHeightAsync(from + 1);
+
+        var samples = (await node.GetJsonAsync("/v1/stats/history")).GetProperty("samples").EnumerateArray().ToList();
+
+        var sample = samples.First(s => s.U64("height") > from);
+        Assert.Equal(0.0, sample.GetProperty("useful_work_fraction").GetDouble());
+        Assert.Equal(0.0, sample.GetProperty("useful_work_fraction_with_duplicate_execution").GetDouble());
     }
 
     [Fact]

@@ -192,6 +192,8 @@ export interface HistorySampleModel {
   verified_compute_units: number;
   tasks_settled: number;
   tasks_rejected: number;
+  useful_work_fraction: number | null;
+  useful_work_fraction_with_duplicate_execution: number | null;
 }
 
 export interface HistoryModel { samples: HistorySampleModel[] }

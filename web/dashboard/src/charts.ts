@@ -3,7 +3,6 @@ import 'uplot/dist/uPlot.min.css';
 import type { HistorySampleModel, WorkerModel } from './api';
 import { h, link, mono, replace } from './dom';
 import { amount, amountValue, fixed, int, short } from './format';
-import type { UsefulWorkSample } from './live';
 
 export interface SeriesSpec {
   label: string;
@@ -169,11 +168,13 @@ export function gflopsSeries(samples: HistorySampleModel[]): uPlot.AlignedData {
   ]);
 }
 
-export function usefulWorkSeries(samples: UsefulWorkSample[]): uPlot.AlignedData {
+/** The market's useful-work fraction as it stood at each block, from the blocks finalized while this node process ran. */
+export function usefulWorkSeries(samples: HistorySampleModel[]): uPlot.AlignedData {
+  const known = samples.filter((s) => s.useful_work_fraction !== null);
   return [
-    samples.map((s) => s.timeMs / 1000),
-    samples.map((s) => s.fraction * 100),
-    samples.map((s) => (s.baseline === null ? null : s.baseline * 100)),
+    known.map((s) => s.timestamp_ms / 1000),
+    known.map((s) => s.useful_work_fraction! * 100),
+    known.map((s) => (s.useful_work_fraction_with_duplicate_execution === null ? null : s.useful_work_fraction_with_duplicate_execution * 100)),
   ];
 }
 

@@ -11,8 +11,6 @@ export type Connection = 'live' | 'reconnecting';
 /** A figure from an endpoint that may not exist on this node: `missing` until a node that serves it answers. */
 export type Optional<T> = { state: 'loading' } | { state: 'missing' } | { state: 'ok'; value: T };
 
-export interface UsefulWorkSample { timeMs: number; fraction: number; baseline: number | null }
-
 interface LiveEvents extends Record<string, unknown> {
   connection: Connection;
   status: StatusModel;
@@ -27,7 +25,6 @@ interface LiveEvents extends Record<string, unknown> {
 const RECENT_BLOCKS = 50;
 const TASK_CHANGE_HEIGHTS = 5_000;
 const HISTORY_LIMIT = 1_000;
-const USEFUL_WORK_SAMPLES = 1_200;
 const STATUS_POLL_MS = 5_000;
 const MARKET_POLL_MS = 3_000;
 const NODE_POLL_MS = 10_000;
@@ -50,7 +47,6 @@ export class Live extends Emitter<LiveEvents> {
   streamedFrom: number | null = null;
   history: Optional<HistorySampleModel[]> = { state: 'loading' };
   market: Optional<MarketModel> = { state: 'loading' };
-  readonly usefulWork: UsefulWorkSample[] = [];
   node: Optional<NodeInfoModel> = { state: 'loading' };
 
   private stream: BlockStream | null = null;
@@ -148,7 +144,6 @@ export class Live extends Emitter<LiveEvents> {
       this.recentBlocks.length = 0;
       this.taskChanges.clear();
       this.streamedFrom = null;
-      this.usefulWork.length = 0;
       this.history = { state: 'loading' };
       this.resync();
     }
@@ -181,14 +176,6 @@ export class Live extends Emitter<LiveEvents> {
     try {
       const market = await api.market();
       this.market = { state: 'ok', value: market };
-      if (market.useful_work_fraction !== null) {
-        this.usefulWork.push({
-          timeMs: Date.now(),
-          fraction: market.useful_work_fraction,
-          baseline: market.useful_work_fraction_with_duplicate_execution,
-        });
-        if (this.usefulWork.length > USEFUL_WORK_SAMPLES) this.usefulWork.shift();
-      }
     } catch (e) {
       if (!(e instanceof ApiError && e.endpointMissing)) return;
       this.market = { state: 'missing' };

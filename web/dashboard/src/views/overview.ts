@@ -84,7 +84,7 @@ export function overview(root: HTMLElement, ctx: ViewContext): void {
   ctx.on('market', paintMarket);
   ctx.on('node', paintNode);
 
-  // Charts: the history series from the node, the useful-work series sampled by this page.
+  // Charts: the node's per-block history series.
   const finality = timeChart(
     finalityChart,
     [
@@ -131,11 +131,14 @@ export function overview(root: HTMLElement, ctx: ViewContext): void {
           ? notice('Needs the computing to run in this node process (a devnet, or a node run with --worker).')
           : null,
     );
-    useful.setData(usefulWorkSeries(live.usefulWork));
+    if (live.history.state === 'ok') useful.setData(usefulWorkSeries(live.history.value));
   };
   paintHistory();
   paintUseful();
-  ctx.on('history', paintHistory);
+  ctx.on('history', () => {
+    paintHistory();
+    paintUseful();
+  });
   ctx.on('market', paintUseful);
 
   const rewards = present(rewardsChart, ctx, {
