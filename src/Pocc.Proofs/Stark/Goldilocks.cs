@@ -92,14 +92,14 @@ public readonly struct Goldilocks : IEquatable<Goldilocks>
         // otherwise that subtraction wrapped and adding p back gives a + b.
         ulong pb = P - b._value;
         ulong t = a._value - pb;
-        return new(t + (a._value < pb ? P : 0));
+        return new(t + (P & MaskIf(a._value < pb)));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Goldilocks operator -(Goldilocks a, Goldilocks b)
     {
         ulong d = a._value - b._value;
-        return new(d + (a._value < b._value ? P : 0));
+        return new(d + (P & MaskIf(a._value < b._value)));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -128,12 +128,17 @@ public readonly struct Goldilocks : IEquatable<Goldilocks>
         ulong h1 = hi >> 32;
         ulong h0 = hi & Epsilon;
         ulong t0 = lo - h1;
-        t0 -= lo < h1 ? Epsilon : 0;            // borrowed 2^64 ≡ ε: take it back
+        t0 -= Epsilon & MaskIf(lo < h1);        // borrowed 2^64 ≡ ε: take it back
         ulong t1 = (h0 << 32) - h0;             // h0·ε < 2^64
         ulong t2 = t0 + t1;
-        t2 += t2 < t1 ? Epsilon : 0;            // carried 2^64 ≡ ε: add it in
-        return t2 >= P ? t2 - P : t2;
+        t2 += Epsilon & MaskIf(t2 < t1);        // carried 2^64 ≡ ε: add it in
+        return t2 - (P & MaskIf(t2 >= P));
     }
+
+    // All ones when the condition holds, else zero, from a flag (setcc) rather than a branch: the JIT keeps branches
+    // for ternaries inside loops, and carries of random field elements are coin flips a predictor cannot learn.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong MaskIf(bool condition) => 0UL - Unsafe.BitCast<bool, byte>(condition);
 
     /// <summary>this².</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

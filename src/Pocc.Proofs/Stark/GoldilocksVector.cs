@@ -125,6 +125,43 @@ public static class GoldilocksVector
         }
     }
 
+    /// <summary>
+    /// The NTT butterfly over matching ranges: (low[j], high[j]) ← (low[j] + w[j]·high[j], low[j] − w[j]·high[j]).
+    /// </summary>
+    internal static void Butterflies(Span<Goldilocks> low, Span<Goldilocks> high, ReadOnlySpan<Goldilocks> twiddles, Path path)
+    {
+        CheckLengths(high.Length, twiddles.Length, low.Length);
+        ref ulong l = ref Lanes(low), h = ref Lanes(high), w = ref Lanes(twiddles);
+        int n = low.Length, j = 0;
+        if (path == Path.Avx512)
+        {
+            for (; j + Vector512<ulong>.Count <= n; j += Vector512<ulong>.Count)
+            {
+                Vector512<ulong> u = Vector512.LoadUnsafe(ref l, (nuint)j);
+                Vector512<ulong> v = Multiply(Vector512.LoadUnsafe(ref h, (nuint)j), Vector512.LoadUnsafe(ref w, (nuint)j));
+                Add(u, v).StoreUnsafe(ref l, (nuint)j);
+                Subtract(u, v).StoreUnsafe(ref h, (nuint)j);
+            }
+        }
+        else if (path == Path.Avx2)
+        {
+            for (; j + Vector256<ulong>.Count <= n; j += Vector256<ulong>.Count)
+            {
+                Vector256<ulong> u = Vector256.LoadUnsafe(ref l, (nuint)j);
+                Vector256<ulong> v = Multiply(Vector256.LoadUnsafe(ref h, (nuint)j), Vector256.LoadUnsafe(ref w, (nuint)j));
+                Add(u, v).StoreUnsafe(ref l, (nuint)j);
+                Subtract(u, v).StoreUnsafe(ref h, (nuint)j);
+            }
+        }
+        for (; j < n; j++)
+        {
+            Goldilocks u = low[j];
+            Goldilocks v = high[j] * twiddles[j];
+            low[j] = u + v;
+            high[j] = u - v;
+        }
+    }
+
     /// <summary>a + b for canonical lanes: the scalar operator's select, as a mask.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static Vector512<ulong> Add(Vector512<ulong> a, Vector512<ulong> b)

@@ -1,5 +1,4 @@
 using System.Numerics;
-using System.Runtime.CompilerServices;
 
 namespace Pocc.Proofs.Stark;
 
@@ -177,19 +176,8 @@ public static class Ntt
         Butterfly(a.Slice(k, count), a.Slice(k + m, count), twiddles.AsSpan(m + j, count));
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Butterfly(Span<Goldilocks> low, Span<Goldilocks> high, ReadOnlySpan<Goldilocks> w)
-    {
-        high = high[..low.Length];
-        w = w[..low.Length];
-        for (int j = 0; j < low.Length; j++)
-        {
-            Goldilocks u = low[j];
-            Goldilocks v = high[j] * w[j];
-            low[j] = u + v;
-            high[j] = u - v;
-        }
-    }
+    private static void Butterfly(Span<Goldilocks> low, Span<Goldilocks> high, ReadOnlySpan<Goldilocks> w) =>
+        GoldilocksVector.Butterflies(low, high, w, GoldilocksVector.Best);
 
     private static void Scale(Span<Goldilocks> a, Goldilocks factor)
     {

@@ -53,6 +53,21 @@ public class GoldilocksVectorTests
     }
 
     [Fact]
+    public void Each_path_computes_the_scalar_NTT_butterflies() =>
+        Gen.Int[0, 70].SelectMany(n => Gen.Select(Element.Array[n], Element.Array[n], Element.Array[n]))
+            .Select(Gen.OneOf(Paths)).Sample((vectors, path) =>
+            {
+                var (a, b, w) = vectors;
+                var (low, high) = (a.ToArray(), b.ToArray());
+                GoldilocksVector.Butterflies(low, high, w, path);
+                for (int j = 0; j < w.Length; j++)
+                {
+                    Assert.Equal(a[j] + w[j] * b[j], low[j]);
+                    Assert.Equal(a[j] - w[j] * b[j], high[j]);
+                }
+            }, iter: 1_000);
+
+    [Fact]
     public void Destination_may_be_an_input()
     {
         Goldilocks[] a = [.. Enumerable.Range(1, 19).Select(i => Goldilocks.FromUInt64(P - (ulong)i))];
