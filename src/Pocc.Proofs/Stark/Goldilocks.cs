@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 
@@ -16,6 +17,9 @@ public readonly struct Goldilocks : IEquatable<Goldilocks>
 {
     /// <summary>The modulus p = 2^64 − 2^32 + 1.</summary>
     public const ulong P = 0xFFFF_FFFF_0000_0001UL;
+
+    /// <summary>Length of <see cref="WriteTo"/>'s encoding: the canonical value, 8 bytes little-endian.</summary>
+    public const int EncodedLength = 8;
 
     /// <summary>The largest k for which the field has a primitive 2^k-th root of unity.</summary>
     public const int TwoAdicity = 32;
@@ -231,6 +235,16 @@ public readonly struct Goldilocks : IEquatable<Goldilocks>
             result[i] = inverse * prefix[i];     // (v_0 ⋯ v_{i−1}) / (v_0 ⋯ v_i) = 1 / v_i
             inverse *= v;
         }
+    }
+
+    /// <summary>Writes the canonical encoding: the value, 8 bytes little-endian.</summary>
+    public void WriteTo(Span<byte> destination) => BinaryPrimitives.WriteUInt64LittleEndian(destination, _value);
+
+    /// <summary>Decodes <see cref="WriteTo"/>'s encoding; false if the length is wrong or the value is not below p.</summary>
+    public static bool TryRead(ReadOnlySpan<byte> source, out Goldilocks value)
+    {
+        value = default;
+        return source.Length == EncodedLength && TryFromCanonical(BinaryPrimitives.ReadUInt64LittleEndian(source), out value);
     }
 
     public bool Equals(Goldilocks other) => _value == other._value;

@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
 
 namespace Pocc.Proofs.Stark;
@@ -119,8 +118,8 @@ public readonly struct GoldilocksExt2 : IEquatable<GoldilocksExt2>
         {
             throw new ArgumentException($"needs {EncodedLength} bytes, got {destination.Length}", nameof(destination));
         }
-        BinaryPrimitives.WriteUInt64LittleEndian(destination, C0.Value);
-        BinaryPrimitives.WriteUInt64LittleEndian(destination[8..], C1.Value);
+        C0.WriteTo(destination);
+        C1.WriteTo(destination[Goldilocks.EncodedLength..]);
     }
 
     /// <summary>The canonical 16-byte encoding.</summary>
@@ -136,8 +135,8 @@ public readonly struct GoldilocksExt2 : IEquatable<GoldilocksExt2>
     {
         value = default;
         if (source.Length != EncodedLength
-            || !Goldilocks.TryFromCanonical(BinaryPrimitives.ReadUInt64LittleEndian(source), out Goldilocks c0)
-            || !Goldilocks.TryFromCanonical(BinaryPrimitives.ReadUInt64LittleEndian(source[8..]), out Goldilocks c1))
+            || !Goldilocks.TryRead(source[..Goldilocks.EncodedLength], out Goldilocks c0)
+            || !Goldilocks.TryRead(source[Goldilocks.EncodedLength..], out Goldilocks c1))
         {
             return false;
         }

@@ -144,6 +144,24 @@ public class GoldilocksTests
         Assert.Equal("18446744069414584320", (-Goldilocks.One).ToString());
     }
 
+    [Fact]
+    public void Encoding_is_the_little_endian_value_and_rejects_non_canonical_bytes()
+    {
+        Element.Sample(a =>
+        {
+            var bytes = new byte[Goldilocks.EncodedLength];
+            a.WriteTo(bytes);
+            Assert.Equal(a.Value, BitConverter.ToUInt64(bytes));
+            Assert.True(Goldilocks.TryRead(bytes, out Goldilocks back));
+            Assert.Equal(a, back);
+        });
+        foreach (ulong x in new[] { P, P + 1, ulong.MaxValue })
+        {
+            Assert.False(Goldilocks.TryRead(BitConverter.GetBytes(x), out _));
+        }
+        Assert.False(Goldilocks.TryRead(new byte[7], out _));
+    }
+
     private static bool IsPrime(ulong n)
     {
         for (ulong d = 2; d * d <= n; d++)
