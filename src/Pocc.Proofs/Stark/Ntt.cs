@@ -21,6 +21,9 @@ public static class Ntt
     private const int BlockLog = 11;
     private const int BlockSize = 1 << BlockLog;
 
+    // Groups of half-size below this go through scalar loops rather than the vector kernel: one AVX-512 vector.
+    private const int SmallGroup = 8;
+
     // Below this, splitting across threads costs more than the transform.
     private const int ParallelThreshold = 1 << 14;
 
@@ -158,7 +161,30 @@ public static class Ntt
 
     private static void BlockLayers(Span<Goldilocks> block, Goldilocks[] twiddles)
     {
-        for (int m = 1; m < block.Length; m *= 2)
+        // Groups narrower than a vector are done in place here: a kernel call per group of one to four butterflies
+        // would cost more than the butterflies, and the first layer's twiddle is 1, so it needs no multiplication.
+        for (int k = 0; k + 1 < block.Length; k += 2)
+        {
+            Goldilocks u = block[k], v = block[k + 1];
+            block[k] = u + v;
+            block[k + 1] = u - v;
+        }
+        int m = 2;
+        for (; m < Math.Min(block.Length, SmallGroup); m *= 2)
+        {
+            ReadOnlySpan<Goldilocks> w = twiddles.AsSpan(m, m);
+            for (int k = 0; k < block.Length; k += 2 * m)
+            {
+                for (int j = 0; j < m; j++)
+                {
+                    Goldilocks u = block[k + j];
+                    Goldilocks v = block[k + j + m] * w[j];
+                    block[k + j] = u + v;
+                    block[k + j + m] = u - v;
+                }
+            }
+        }
+        for (; m < block.Length; m *= 2)
         {
             for (int k = 0; k < block.Length; k += 2 * m)
             {

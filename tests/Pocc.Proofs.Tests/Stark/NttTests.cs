@@ -45,9 +45,9 @@ public class NttTests
         }, iter: 100);
 
     [Fact]
-    public void Round_trips_across_the_block_size_and_the_parallel_threshold()
+    public void Matches_Horner_and_round_trips_across_the_block_size_the_fused_passes_and_the_parallel_threshold()
     {
-        foreach (int log in new[] { 10, 11, 12, 13, 14, 15 })
+        foreach (int log in new[] { 10, 11, 12, 13, 14, 15, 16, 17 })
         {
             Goldilocks[] coefficients = RandomElements(1 << log, log);
             Goldilocks[] values = Ntt.Evaluate(coefficients);
