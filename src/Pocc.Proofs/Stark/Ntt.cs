@@ -21,6 +21,11 @@ public static class Ntt
     private const int BlockLog = 11;
     private const int BlockSize = 1 << BlockLog;
 
+    // Bit reversal in 2^5 × 2^5 tiles from 2^12 elements (at least two middle bits) up; several tiles per task.
+    private const int TileLog = 5;
+    private const int TiledBitReverseLog = 2 * TileLog + 2;
+    private const int TilesPerTask = 16;
+
     // Groups of half-size below this go through scalar loops rather than the vector kernel: one AVX-512 vector.
     private const int SmallGroup = 8;
 
@@ -105,8 +110,16 @@ public static class Ntt
         Goldilocks[] twiddles = TwiddleTable.For(logN, inverse);
         parallel &= n >= ParallelThreshold && Environment.ProcessorCount > 1;
 
-        int bitReverseTasks = Math.Max(1, n / BlockSize);
-        Run(values, bitReverseTasks, parallel, (a, task) => BitReverse(a, logN, task * (a.Length / bitReverseTasks), a.Length / bitReverseTasks));
+        if (logN < TiledBitReverseLog)
+        {
+            BitReverse(values, logN);
+        }
+        else
+        {
+            int middles = 1 << (logN - 2 * TileLog);
+            int perTask = Math.Min(middles, TilesPerTask);
+            Run(values, middles / perTask, parallel, (a, task) => BitReverseTiles(a, logN, task * perTask, perTask));
+        }
 
         int block = Math.Min(n, BlockSize);
         Run(values, n / block, parallel, (a, task) => BlockLayers(a.Slice(task * block, block), twiddles));
@@ -145,16 +158,48 @@ public static class Ntt
         }
     }
 
-    // Swaps each pair (i, rev(i)) once, from its smaller index, so disjoint ranges of i never touch the same pair twice.
-    private static void BitReverse(Span<Goldilocks> a, int logN, int start, int count)
+    // Swaps each pair (i, rev(i)) once, from its smaller index.
+    private static void BitReverse(Span<Goldilocks> a, int logN)
     {
         int shift = 32 - logN;
-        for (int i = start; i < start + count; i++)
+        for (int i = 0; i < a.Length; i++)
         {
             int r = (int)(ReverseBits((uint)i) >> shift);
             if (i < r)
             {
                 (a[i], a[r]) = (a[r], a[i]);
+            }
+        }
+    }
+
+    // The same permutation in cache-sized tiles. Split i into (top, middle, low) with 5-bit top and low: rev(i) is
+    // (rev low, rev middle, rev top), so the 32 × 32 elements with middle m swap with those with middle rev(m), a
+    // transpose between two tiles whose 64 rows of 32 elements stay in L1, instead of 2^logN scattered misses. The
+    // pair of tiles belongs to the smaller middle, so tasks over disjoint ranges of middles never meet.
+    private static void BitReverseTiles(Span<Goldilocks> a, int logN, int firstMiddle, int count)
+    {
+        int middleBits = logN - 2 * TileLog;
+        int topShift = logN - TileLog;
+        for (int m = firstMiddle; m < firstMiddle + count; m++)
+        {
+            int mr = (int)(ReverseBits((uint)m) >> (32 - middleBits));
+            if (mr < m)
+            {
+                continue;
+            }
+            for (int top = 0; top < 1 << TileLog; top++)
+            {
+                int rowFrom = (top << topShift) | (m << TileLog);
+                int columnTo = (int)(ReverseBits((uint)top) >> (32 - TileLog));
+                for (int low = 0; low < 1 << TileLog; low++)
+                {
+                    int i = rowFrom | low;
+                    int j = ((int)(ReverseBits((uint)low) >> (32 - TileLog)) << topShift) | (mr << TileLog) | columnTo;
+                    if (m != mr || i < j)
+                    {
+                        (a[i], a[j]) = (a[j], a[i]);
+                    }
+                }
             }
         }
     }
