@@ -7,8 +7,9 @@ namespace Pocc.Proofs.Stark;
 /// subgroup ⟨ω_n⟩ (natural order, value i at ω_n^i), and the coset low-degree extension a STARK commits to.
 /// </summary>
 /// <remarks>
-/// Iterative Cooley–Tukey, decimation in time: a bit-reversal permutation, then log n butterfly layers. The first
-/// layers run inside blocks that fit in L1, one block at a time; each later layer is one pass over the whole span.
+/// Iterative Cooley–Tukey, decimation in time: a bit-reversal permutation (in cache-sized tiles), then log n butterfly
+/// layers on the vector kernel (<see cref="GoldilocksVector"/>). The first layers run inside blocks that fit in L1, one
+/// block at a time; each later layer is one pass over the whole span.
 /// Large transforms split blocks and butterfly ranges across cores; every butterfly does the same arithmetic on either
 /// path, so the parallel result is identical to the sequential one.
 /// </remarks>
