@@ -69,10 +69,6 @@ public readonly struct Goldilocks : IEquatable<Goldilocks>
     public static Goldilocks FromInt64(long value) =>
         value >= 0 ? FromUInt64((ulong)value) : -FromUInt64((ulong)(-(value + 1))) - One;
 
-    /// <summary>The element for a value the caller knows is canonical; unchecked, for kernels that produced it.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static Goldilocks FromCanonicalUnchecked(ulong value) => new(value);
-
     /// <summary>A primitive 2^<paramref name="logN"/>-th root of unity ω, the same one every call: ω_{k}² = ω_{k−1}.</summary>
     public static Goldilocks RootOfUnity(int logN)
     {
