@@ -94,36 +94,12 @@ public sealed class RowCommitment
     }
 
     /// <summary>True if base-field rows <paramref name="rows"/> at <paramref name="indices"/> open <paramref name="root"/>.</summary>
-    public static bool Verify(Hash32 root, int logRows, ReadOnlySpan<int> indices, IReadOnlyList<Goldilocks[]> rows, MerkleMultiProof proof)
-    {
-        ArgumentNullException.ThrowIfNull(rows);
-        if (rows.Count != indices.Length)
-        {
-            return false;
-        }
-        var leaves = new Hash32[rows.Count];
-        for (int i = 0; i < leaves.Length; i++)
-        {
-            leaves[i] = HashRow(rows[i]);
-        }
-        return VerifyLeaves(root, logRows, indices, leaves, proof);
-    }
+    public static bool Verify(Hash32 root, int logRows, ReadOnlySpan<int> indices, IReadOnlyList<Goldilocks[]> rows, MerkleMultiProof proof) =>
+        VerifyRows<Goldilocks, BaseEncoder>(root, logRows, indices, rows, proof);
 
     /// <summary>True if extension-field rows <paramref name="rows"/> at <paramref name="indices"/> open <paramref name="root"/>.</summary>
-    public static bool Verify(Hash32 root, int logRows, ReadOnlySpan<int> indices, IReadOnlyList<GoldilocksExt2[]> rows, MerkleMultiProof proof)
-    {
-        ArgumentNullException.ThrowIfNull(rows);
-        if (rows.Count != indices.Length)
-        {
-            return false;
-        }
-        var leaves = new Hash32[rows.Count];
-        for (int i = 0; i < leaves.Length; i++)
-        {
-            leaves[i] = HashRow(rows[i]);
-        }
-        return VerifyLeaves(root, logRows, indices, leaves, proof);
-    }
+    public static bool Verify(Hash32 root, int logRows, ReadOnlySpan<int> indices, IReadOnlyList<GoldilocksExt2[]> rows, MerkleMultiProof proof) =>
+        VerifyRows<GoldilocksExt2, ExtEncoder>(root, logRows, indices, rows, proof);
 
     /// <summary>
     /// True if leaf hashes <paramref name="leaves"/> at <paramref name="indices"/> (strictly increasing, below 2^logRows,
@@ -174,6 +150,23 @@ public sealed class RowCommitment
             count = parents;
         }
         return used == siblings.Count && hashes[0] == root;
+    }
+
+    private static bool VerifyRows<T, TEncoder>(Hash32 root, int logRows, ReadOnlySpan<int> indices, IReadOnlyList<T[]> rows, MerkleMultiProof proof)
+        where T : struct
+        where TEncoder : struct, IElementEncoder<T>
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        if (rows.Count != indices.Length)
+        {
+            return false;
+        }
+        var leaves = new Hash32[rows.Count];
+        for (int i = 0; i < leaves.Length; i++)
+        {
+            leaves[i] = HashRow<T, TEncoder>(rows[i]);
+        }
+        return VerifyLeaves(root, logRows, indices, leaves, proof);
     }
 
     private static bool CheckIndices(ReadOnlySpan<int> indices, int logRows, bool throwOnError)

@@ -29,6 +29,9 @@ public sealed class Transcript
     private const byte SqueezeTag = 0x20;
     private const byte GrindTag = 0x21;
 
+    // Enough nonces per grinding round that splitting it across cores costs little next to the hashing.
+    private const ulong GrindRound = 1 << 14;
+
     // Field values are encoded through this much stack at a time.
     private const int ChunkBytes = 512;
 
@@ -144,15 +147,49 @@ public sealed class Transcript
     public ulong Grind(int bits)
     {
         CheckBits(bits);
-        Span<byte> input = stackalloc byte[1 + Hash32.Size + 8];
-        WriteGrindPrefix(input);
-        ulong nonce = 0;
-        while (!MeetsTarget(input, nonce, bits))
+        byte[] prefix = new byte[1 + Hash32.Size + 8];
+        WriteGrindPrefix(prefix);
+        // Rounds of GrindRound nonces, split across the cores; the smallest hit of the first round that has one is the
+        // answer, so the nonce (and the proof) is the same however many cores searched.
+        int workers = Environment.ProcessorCount;
+        for (ulong start = 0; ; start += GrindRound)
         {
-            nonce++;
+            ulong best = ulong.MaxValue;
+            Parallel.For(0, workers, () => ulong.MaxValue, (worker, _, found) =>
+            {
+                Span<byte> input = stackalloc byte[prefix.Length];
+                prefix.CopyTo(input);
+                ulong from = start + GrindRound / (ulong)workers * (ulong)worker;
+                ulong to = worker == workers - 1 ? start + GrindRound : from + GrindRound / (ulong)workers;
+                for (ulong nonce = from; nonce < to && nonce < found; nonce++)
+                {
+                    if (MeetsTarget(input, nonce, bits))
+                    {
+                        return nonce;
+                    }
+                }
+                return found;
+            }, found => InterlockedMin(ref best, found));
+            if (best != ulong.MaxValue)
+            {
+                AbsorbNonce(bits, best);
+                return best;
+            }
         }
-        AbsorbNonce(bits, nonce);
-        return nonce;
+    }
+
+    private static void InterlockedMin(ref ulong target, ulong value)
+    {
+        ulong current = Volatile.Read(ref target);
+        while (value < current)
+        {
+            ulong seen = Interlocked.CompareExchange(ref target, value, current);
+            if (seen == current)
+            {
+                return;
+            }
+            current = seen;
+        }
     }
 
     /// <summary>True (and the nonce absorbed) if <paramref name="nonce"/> meets <paramref name="bits"/> at this state; false leaves the state as it was.</summary>

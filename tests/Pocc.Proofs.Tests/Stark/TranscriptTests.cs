@@ -153,11 +153,15 @@ public class TranscriptTests
         // The nonce is absorbed on both sides, so they stay in step.
         Assert.Equal(prover.DrawQueries("q", 16, 12), verifier.DrawQueries("q", 16, 12));
 
-        // Grind returns the first nonce that works, so every smaller one fails; the nonce is bound to the history.
-        if (nonce > 0)
+        // Grind returns the first nonce that works however the search is split, so every smaller one fails
+        // (checked on one transcript: a rejected nonce leaves it as it was).
+        Transcript probe = Fresh("m");
+        for (ulong smaller = 0; smaller < nonce; smaller++)
         {
-            Assert.False(Fresh("m").VerifyGrind(bits, nonce - 1));
+            Assert.False(probe.VerifyGrind(bits, smaller));
         }
+        Assert.True(probe.VerifyGrind(bits, nonce));
+        // The nonce is bound to the history.
         Assert.False(Fresh("other").VerifyGrind(bits, nonce));
         // A rejected nonce leaves the transcript unchanged.
         Transcript rejected = Fresh("m"), untouched = Fresh("m");
