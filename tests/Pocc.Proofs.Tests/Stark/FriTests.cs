@@ -47,6 +47,40 @@ public class FriTests
         FriVerifier.Verify(parameters, logN, Shift, FriProof.Decode(proof.Encode(), parameters, logN), new Transcript(Seed));
     }
 
+    [Theory]
+    [InlineData(2)]
+    [InlineData(4)]
+    [InlineData(8)]
+    public void Folding_gives_the_alpha_combination_of_the_k_parts(int k)
+    {
+        // f(X) = Σ_i X^i f_i(X^k) with f_i's coefficients c[i + k·j]; the fold is Σ_i α^i f_i on the coset s^k·⟨ω_{n/k}⟩.
+        const int LogN = 7;
+        var random = new Random(k);
+        GoldilocksExt2 Next() => new(Goldilocks.FromUInt64((ulong)random.NextInt64()), Goldilocks.FromUInt64((ulong)random.NextInt64()));
+        GoldilocksExt2[] coefficients = [.. Enumerable.Range(0, 1 << (LogN - 1)).Select(_ => Next())];
+        GoldilocksExt2 alpha = Next();
+        Goldilocks[] points = [.. Enumerable.Range(0, 1 << LogN).Select(i => Shift * Goldilocks.RootOfUnity(LogN).Pow((ulong)i))];
+        GoldilocksExt2[] values = [.. points.Select(x => FriFolding.Evaluate(coefficients, x))];
+
+        GoldilocksExt2[] folded = FriFolding.Fold(values, k, Shift, alpha);
+
+        var expectedCoefficients = new GoldilocksExt2[coefficients.Length / k];
+        for (int j = 0; j < expectedCoefficients.Length; j++)
+        {
+            GoldilocksExt2 power = GoldilocksExt2.One;
+            for (int i = 0; i < k; i++)
+            {
+                expectedCoefficients[j] += power * coefficients[i + k * j];
+                power *= alpha;
+            }
+        }
+        Assert.Equal(values.Length / k, folded.Length);
+        for (int j = 0; j < folded.Length; j++)
+        {
+            Assert.Equal(FriFolding.Evaluate(expectedCoefficients, points[j].Pow((ulong)k)), folded[j]);
+        }
+    }
+
     [Fact]
     public void A_polynomial_of_lower_degree_verifies_too()
     {
@@ -85,6 +119,54 @@ public class FriTests
     {
         var parameters = new FriParameters(4, 2, 48, 0, 0);
         Assert.False(Verifies(parameters, 11, Prove(parameters, LowDegree(11, parameters.DegreeBound(11) + 1, 3))));
+    }
+
+    [Theory]
+    [InlineData(2)]
+    [InlineData(4)]
+    [InlineData(8)]
+    public void A_prover_that_swaps_in_a_low_degree_layer_is_caught_between_layers(int k)
+    {
+        // Layer 0 is random; layer 1 is not its fold but a genuine low-degree function, so every later check passes
+        // and only the consistency between layers 0 and 1 can catch it.
+        var parameters = new FriParameters(4, k, 32, 0, 0);
+        const int LogN = 12;
+        var transcript = new Transcript(Seed);
+        FriProver.AbsorbStatement(transcript, parameters, LogN, Shift);
+        var random = new Random(k);
+        GoldilocksExt2[] layer = [.. Enumerable.Range(0, 1 << LogN).Select(_ =>
+            new GoldilocksExt2(Goldilocks.FromUInt64((ulong)random.NextInt64()), Goldilocks.FromUInt64((ulong)random.NextInt64())))];
+        int layerCount = parameters.LayerCount(LogN);
+        var layers = new List<GoldilocksExt2[]>();
+        var commitments = new List<RowCommitment>();
+        Goldilocks shift = Shift;
+        for (int l = 0; l < layerCount; l++)
+        {
+            layers.Add(layer);
+            int m = layer.Length / k;
+            commitments.Add(RowCommitment.Commit([.. Enumerable.Range(0, k).Select(t => layer[(t * m)..((t + 1) * m)])]));
+            transcript.AbsorbRoot(FriProver.LayerLabel, commitments[l].Root);
+            GoldilocksExt2 alpha = transcript.DrawExtField(FriProver.AlphaLabel);
+            Goldilocks nextShift = shift.Pow((ulong)k);
+            layer = l == 0
+                ? Enumerable.Repeat(new GoldilocksExt2(Goldilocks.One, Goldilocks.One), m).ToArray()
+                : FriFolding.Fold(layer, k, shift, alpha);
+            shift = nextShift;
+        }
+        // The swapped-in layer 1 is the constant 1 + u, so every later fold and the remainder are that constant.
+        GoldilocksExt2[] remainder = [new GoldilocksExt2(Goldilocks.One, Goldilocks.One)];
+        transcript.AbsorbField(FriProver.RemainderLabel, remainder);
+        ulong nonce = transcript.Grind(0);
+        int[] positions = transcript.DrawQueries(FriProver.QueryLabel, parameters.Queries, LogN - parameters.LogFoldingFactor);
+        FriLayerOpening[] openings = [.. Enumerable.Range(0, layerCount).Select(l =>
+        {
+            int[] rows = FriProver.RowsAt(positions, layers[l].Length / k);
+            return new FriLayerOpening([.. rows.Select(j => FriFolding.Row(layers[l], k, j))], commitments[l].Open(rows));
+        })];
+        var proof = new FriProof([.. commitments.Select(c => c.Root)], openings, remainder, nonce);
+
+        Assert.False(FriVerifier.TryVerify(parameters, LogN, Shift, proof, new Transcript(Seed), out string? reason));
+        Assert.Contains("does not hold the fold of layer 0", reason);
     }
 
     [Fact]
