@@ -112,8 +112,9 @@ public class RowCommitmentTests
             }
             for (int j = 0; j < indices.Length; j++)
             {
-                // Another row's index, with this row's values: re-sorted so only the index is wrong.
-                int moved = Enumerable.Range(0, tree.Rows).FirstOrDefault(i => !indices.Contains(i), -1);
+                // Another row's index, with this row's values: re-sorted so only the index is wrong. The other row must hold
+                // different values, or the "wrong" opening is a true one (random columns can repeat a row).
+                int moved = Enumerable.Range(0, tree.Rows).FirstOrDefault(i => !indices.Contains(i) && !Row(columns, i).SequenceEqual(rows[j]), -1);
                 if (moved >= 0)
                 {
                     var pairs = indices.Zip(rows).ToList();
