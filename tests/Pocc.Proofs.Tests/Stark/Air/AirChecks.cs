@@ -48,11 +48,7 @@ internal static class AirChecks
         int size = n * blowup;
         Goldilocks shift = Goldilocks.Generator;
         Goldilocks[][] columns = [.. trace.Select(column => Ntt.CosetLowDegreeExtension(column, blowup, shift))];
-        Goldilocks[][] periodic =
-        [
-            .. air.PeriodicColumns.Select(values =>
-                Ntt.CosetLowDegreeExtension(Enumerable.Range(0, n).Select(r => values[r % values.Length]).ToArray(), blowup, shift)),
-        ];
+        Goldilocks[][] periodic = [.. air.PeriodicColumns.Select(values => PeriodicColumn.Extend(values, n, blowup, shift))];
         int count = air.TransitionDegrees.Count;
         Goldilocks[][] evaluations = [.. Enumerable.Range(0, count).Select(_ => new Goldilocks[size])];
         var result = new Goldilocks[count];
