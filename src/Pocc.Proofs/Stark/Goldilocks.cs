@@ -13,7 +13,7 @@ namespace Pocc.Proofs.Stark;
 /// turn a 128-bit product into a few 64-bit adds and subtracts. Every operation keeps values canonical, so equality
 /// and encoding are plain comparisons of the <see cref="Value"/>.
 /// </remarks>
-public readonly struct Goldilocks : IEquatable<Goldilocks>
+public readonly struct Goldilocks : IEquatable<Goldilocks>, IFieldElement<Goldilocks>
 {
     /// <summary>The modulus p = 2^64 − 2^32 + 1.</summary>
     public const ulong P = 0xFFFF_FFFF_0000_0001UL;
@@ -64,6 +64,8 @@ public readonly struct Goldilocks : IEquatable<Goldilocks>
     /// <summary>Any 64-bit value reduced modulo p.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Goldilocks FromUInt64(ulong value) => new(value >= P ? value - P : value);
+
+    static Goldilocks IFieldElement<Goldilocks>.FromBase(Goldilocks value) => value;
 
     /// <summary>A signed integer mapped into the field (−1 ↦ p − 1).</summary>
     public static Goldilocks FromInt64(long value) =>

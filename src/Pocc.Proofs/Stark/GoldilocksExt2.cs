@@ -7,7 +7,7 @@ namespace Pocc.Proofs.Stark;
 /// elements for the challenges (FRI folding, out-of-domain points) whose soundness a 64-bit field cannot give.
 /// </summary>
 /// <remarks>7 generates F_p^×, so it is not a square and u² − 7 is irreducible.</remarks>
-public readonly struct GoldilocksExt2 : IEquatable<GoldilocksExt2>
+public readonly struct GoldilocksExt2 : IEquatable<GoldilocksExt2>, IFieldElement<GoldilocksExt2>
 {
     /// <summary>The non-residue W with u² = W.</summary>
     public static readonly Goldilocks W = Goldilocks.FromCanonical(7);
