@@ -14,7 +14,14 @@ public static class FriProver
     /// absorbed into and every challenge drawn from <paramref name="transcript"/>, which the caller has already bound
     /// to the statement.
     /// </summary>
-    public static FriProof Prove(FriParameters parameters, ReadOnlySpan<GoldilocksExt2> evaluations, Goldilocks shift, Transcript transcript)
+    public static FriProof Prove(FriParameters parameters, ReadOnlySpan<GoldilocksExt2> evaluations, Goldilocks shift, Transcript transcript) =>
+        Prove(parameters, evaluations, shift, transcript, out _);
+
+    /// <summary>
+    /// <see cref="Prove(FriParameters, ReadOnlySpan{GoldilocksExt2}, Goldilocks, Transcript)"/>, also giving the queried
+    /// first-layer rows, so a STARK can open its own commitments at the same rows.
+    /// </summary>
+    internal static FriProof Prove(FriParameters parameters, ReadOnlySpan<GoldilocksExt2> evaluations, Goldilocks shift, Transcript transcript, out int[] positions)
     {
         ArgumentNullException.ThrowIfNull(parameters);
         ArgumentNullException.ThrowIfNull(transcript);
@@ -48,7 +55,7 @@ public static class FriProver
         transcript.AbsorbField(RemainderLabel, remainder);
 
         ulong nonce = transcript.Grind(parameters.GrindingBits);
-        int[] positions = transcript.DrawQueries(QueryLabel, parameters.Queries, logDomainSize - parameters.LogFoldingFactor);
+        positions = transcript.DrawQueries(QueryLabel, parameters.Queries, logDomainSize - parameters.LogFoldingFactor);
 
         var openings = new FriLayerOpening[layerCount];
         for (int l = 0; l < layerCount; l++)

@@ -12,7 +12,14 @@ public static class FriVerifier
     /// <paramref name="shift"/>·⟨ω_N⟩, N = 2^<paramref name="logDomainSize"/>, is close to a polynomial of degree
     /// &lt; N / blowup. <paramref name="transcript"/> must be in the state the prover's was in when it began.
     /// </summary>
-    public static void Verify(FriParameters parameters, int logDomainSize, Goldilocks shift, FriProof proof, Transcript transcript)
+    public static void Verify(FriParameters parameters, int logDomainSize, Goldilocks shift, FriProof proof, Transcript transcript) =>
+        VerifyQueries(parameters, logDomainSize, shift, proof, transcript);
+
+    /// <summary>
+    /// <see cref="Verify"/>, returning the queried first-layer rows (sorted, distinct, in the order of
+    /// <see cref="FriProof.Layers"/>[0].Rows), so a STARK can check that layer against its own openings.
+    /// </summary>
+    internal static int[] VerifyQueries(FriParameters parameters, int logDomainSize, Goldilocks shift, FriProof proof, Transcript transcript)
     {
         ArgumentNullException.ThrowIfNull(parameters);
         ArgumentNullException.ThrowIfNull(proof);
@@ -97,6 +104,7 @@ public static class FriVerifier
                 throw new FriRejectedException($"the last layer does not match the remainder polynomial at query {q}");
             }
         }
+        return positions;
     }
 
     /// <summary><see cref="Verify"/> as a boolean, with the reason for a rejection.</summary>
