@@ -1,0 +1,190 @@
+using Pocc.Core.Encoding;
+using Pocc.Proofs.Stark;
+using Pocc.Proofs.Stark.Air;
+
+namespace Pocc.Proofs.Tests.Stark;
+
+public class StarkTests
+{
+    // 27 queries at blowup 8: 81 conjectured bits, just over the floor; no grinding keeps the tests fast.
+    private static readonly StarkParameters Parameters = new(blowup: 8, foldingFactor: 4, queries: 27, grindingBits: 0);
+
+    private static Goldilocks[] RandomElements(Random random, int count) =>
+        [.. Enumerable.Range(0, count).Select(_ => Goldilocks.FromUInt64((ulong)random.NextInt64()))];
+
+    private static PermutationChainAir Chain(int logRows, int seed, bool honest = true)
+    {
+        Goldilocks[] input = RandomElements(new Random(seed), PermutationChainAir.Width);
+        int steps = (1 << logRows) - 1;
+        Goldilocks[] final = PermutationChainAir.Compute(input, steps);
+        if (!honest)
+        {
+            final[2] += Goldilocks.One;
+        }
+        return new PermutationChainAir(input, steps, final);
+    }
+
+    private static MatrixRecurrenceAir Recurrence(int logRows, int seed, bool honest = true)
+    {
+        var random = new Random(seed);
+        int d = MatrixRecurrenceAir.Dimension;
+        Goldilocks[] matrix = RandomElements(random, d * d);
+        Goldilocks[] offset = RandomElements(random, d);
+        Goldilocks[] initial = RandomElements(random, d);
+        int steps = (1 << logRows) - 1;
+        Goldilocks[] final = MatrixRecurrenceAir.Compute(matrix, offset, initial, steps);
+        if (!honest)
+        {
+            final[0] += Goldilocks.One;
+        }
+        return new MatrixRecurrenceAir(matrix, offset, initial, steps, final);
+    }
+
+    private static bool Verifies(IAir air, byte[] proof) => StarkVerifier.TryVerify(air, Parameters, proof, out _);
+
+    [Theory]
+    [InlineData(6)]
+    [InlineData(8)]
+    [InlineData(10)]
+    public void PermutationChain_proves_and_verifies(int logRows)
+    {
+        PermutationChainAir air = Chain(logRows, logRows);
+        byte[] proof = StarkProver.Prove(air, Parameters).Encode();
+        Assert.True(StarkVerifier.TryVerify(air, Parameters, proof, out string? reason), reason);
+    }
+
+    [Theory]
+    [InlineData(6)]
+    [InlineData(9)]
+    [InlineData(10)]
+    public void MatrixRecurrence_proves_and_verifies(int logRows)
+    {
+        MatrixRecurrenceAir air = Recurrence(logRows, logRows);
+        byte[] proof = StarkProver.Prove(air, Parameters).Encode();
+        Assert.True(StarkVerifier.TryVerify(air, Parameters, proof, out string? reason), reason);
+    }
+
+    [Theory]
+    [InlineData(2, 8, 27, 7)]
+    [InlineData(8, 2, 81, 10)]
+    public void Other_folding_factors_and_blowups_verify(int foldingFactor, int blowup, int queries, int logRows)
+    {
+        var parameters = new StarkParameters(blowup, foldingFactor, queries, grindingBits: 2);
+        MatrixRecurrenceAir air = Recurrence(logRows, 3);
+        byte[] proof = StarkProver.Prove(air, parameters).Encode();
+        Assert.True(StarkVerifier.TryVerify(air, parameters, proof, out string? reason), reason);
+    }
+
+    [Fact]
+    public void A_proof_does_not_verify_a_different_final_state()
+    {
+        byte[] chainProof = StarkProver.Prove(Chain(7, 1), Parameters).Encode();
+        Assert.False(Verifies(Chain(7, 1, honest: false), chainProof));
+        byte[] recurrenceProof = StarkProver.Prove(Recurrence(7, 1), Parameters).Encode();
+        Assert.False(Verifies(Recurrence(7, 1, honest: false), recurrenceProof));
+    }
+
+    [Fact]
+    public void A_wrong_final_state_cannot_be_proved()
+    {
+        // The honest trace does not end in the claimed state, so a boundary quotient is no polynomial.
+        PermutationChainAir air = Chain(7, 2, honest: false);
+        Assert.False(Verifies(air, StarkProver.Prove(air, Parameters).Encode()));
+    }
+
+    [Theory]
+    [InlineData(0, 0)]
+    [InlineData(3, 37)]
+    [InlineData(1, 127)]
+    public void A_trace_with_one_corrupted_cell_is_rejected(int column, int row)
+    {
+        PermutationChainAir chain = Chain(7, 4);
+        Goldilocks[][] trace = chain.GenerateTrace();
+        trace[column][row] += Goldilocks.One;
+        Assert.False(Verifies(chain, StarkProver.Prove(chain, Parameters, trace).Encode()));
+
+        MatrixRecurrenceAir recurrence = Recurrence(7, 4);
+        trace = recurrence.GenerateTrace();
+        trace[column][row] += Goldilocks.One;
+        Assert.False(Verifies(recurrence, StarkProver.Prove(recurrence, Parameters, trace).Encode()));
+    }
+
+    [Fact]
+    public void Flipping_any_byte_of_the_proof_is_rejected()
+    {
+        PermutationChainAir air = Chain(6, 5);
+        byte[] proof = StarkProver.Prove(air, Parameters).Encode();
+        Assert.True(Verifies(air, proof));
+        var random = new Random(5);
+        // Every byte of the header and OOD values, then a spread over the rows, proofs and FRI proof.
+        IEnumerable<int> positions = Enumerable.Range(0, 200).Concat(Enumerable.Range(0, 150).Select(_ => random.Next(proof.Length)));
+        foreach (int position in positions)
+        {
+            byte[] tampered = (byte[])proof.Clone();
+            tampered[position] ^= (byte)(1 << random.Next(8));
+            Assert.False(Verifies(air, tampered), $"a flip at byte {position} of {proof.Length} verified");
+        }
+        Assert.False(Verifies(air, proof[..^1]));
+        Assert.False(Verifies(air, [.. proof, 0]));
+    }
+
+    [Fact]
+    public void Parameters_below_the_minimum_security_are_rejected_before_proving()
+    {
+        var weak = new StarkParameters(blowup: 8, foldingFactor: 4, queries: 20, grindingBits: 0);
+        var air = new TraceCountingAir(Chain(6, 6));
+        Assert.Throws<ArgumentException>(() => StarkProver.Prove(air, weak));
+        Assert.Equal(0, air.TracesGenerated);
+        Assert.True(weak.ConjecturedSecurityBits(air.TraceLength) < StarkParameters.MinimumSecurityBits);
+        byte[] proof = StarkProver.Prove(air, Parameters).Encode();
+        Assert.Throws<StarkRejectedException>(() => StarkVerifier.Verify(air, weak, proof));
+    }
+
+    [Fact]
+    public void A_blowup_too_small_for_the_constraint_degree_is_rejected()
+    {
+        var parameters = new StarkParameters(blowup: 4, foldingFactor: 4, queries: 80, grindingBits: 0);
+        Assert.Throws<ArgumentException>(() => StarkProver.Prove(Chain(6, 7), parameters));
+    }
+
+    [Fact]
+    public void Encoding_round_trips_and_is_bounded()
+    {
+        MatrixRecurrenceAir air = Recurrence(8, 8);
+        byte[] encoded = StarkProver.Prove(air, Parameters).Encode();
+        StarkProof decoded = StarkProof.Decode(encoded, Parameters, air);
+        Assert.Equal(encoded, decoded.Encode());
+        Assert.True(encoded.Length <= StarkProof.MaxEncodedSize(Parameters, air));
+        StarkVerifier.Verify(air, Parameters, decoded);
+        Assert.Throws<CodecException>(() => StarkProof.Decode([.. encoded, 0], Parameters, air));
+        Assert.Throws<CodecException>(() => StarkProof.Decode(encoded.AsSpan(..^1), Parameters, air));
+        Assert.Throws<CodecException>(() => StarkProof.Decode(new byte[StarkProof.MaxEncodedSize(Parameters, air) + 1], Parameters, air));
+    }
+
+    /// <summary>An AIR that counts its trace generations, to show a rejection came before any proving work.</summary>
+    private sealed class TraceCountingAir(IAir inner) : IAir
+    {
+        public int TracesGenerated { get; private set; }
+
+        public int TraceWidth => inner.TraceWidth;
+
+        public int TraceLength => inner.TraceLength;
+
+        public IReadOnlyList<int> TransitionDegrees => inner.TransitionDegrees;
+
+        public IReadOnlyList<Goldilocks[]> PeriodicColumns => inner.PeriodicColumns;
+
+        public IReadOnlyList<BoundaryConstraint> BoundaryConstraints => inner.BoundaryConstraints;
+
+        public byte[] EncodePublicInputs() => inner.EncodePublicInputs();
+
+        public void EvaluateTransition<T>(ReadOnlySpan<T> current, ReadOnlySpan<T> next, ReadOnlySpan<T> periodic, Span<T> result)
+            where T : unmanaged, IFieldElement<T> => inner.EvaluateTransition(current, next, periodic, result);
+
+        public Goldilocks[][] GenerateTrace()
+        {
+            TracesGenerated++;
+            return inner.GenerateTrace();
+        }
+    }
+}
