@@ -7,7 +7,6 @@ using Pocc.Cli.Workers;
 using Pocc.Compute.Matmul;
 using Pocc.Core.Crypto;
 using Pocc.Node.Hosting;
-using Pocc.Node.Telemetry;
 using Pocc.Storage;
 
 namespace Pocc.Cli.Commands;
@@ -47,18 +46,9 @@ public static class NodeCommand
                     }
                     var executor = MatmulExecutor.CreateDefault();
                     Console.WriteLine($"worker: {executor.Description}");
-                    var market = app.Services.GetRequiredService<MarketStatistics>();
-                    market.AddInProcessWorker();
-                    app.Services.GetRequiredService<NodeRunInfo>().MatmulExecutor = executor.Description;
                     var agent = new WorkerAgent(new WorkerAgentOptions { NodeUrl = url, FaultyRate = result.GetValue(faultyRate) },
-                        app.Services.GetRequiredService<KeyPair>(), executor, e =>
-                        {
-                            Console.WriteLine(e.Message);
-                            if (e.Kind == WorkerEventKind.TaskCommitted && e.Report is { } report)
-                            {
-                                market.Record(report.ToComputeReport());
-                            }
-                        });
+                        app.Services.GetRequiredService<KeyPair>(), executor,
+                        InProcessWorkers.Register(app.Services, executor, e => Console.WriteLine(e.Message)));
                     var stopping = app.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
                     workerTask = Task.Run(async () =>
                     {

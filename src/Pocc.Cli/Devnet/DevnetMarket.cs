@@ -8,7 +8,6 @@ using Pocc.Ledger.Chain;
 using Pocc.Ledger.Mempool;
 using Pocc.Ledger.Primitives;
 using Pocc.Ledger.Tasks;
-using Pocc.Node.Telemetry;
 using Pocc.Storage.Blobs;
 
 namespace Pocc.Cli.Devnet;
@@ -23,15 +22,12 @@ public sealed class DevnetMarket : IDisposable
     private readonly List<KeyPair> _keys = [];
     private readonly TaskWorkload _workload;
     private readonly ulong _firstTaskId;
-    private readonly MarketStatistics _statistics;
     private readonly KeyPair _requester;
 
     public DevnetMarket(WebApplication app, string nodeUrl, int workers, double faultyRate, TaskKind kind, uint n)
     {
         var chain = app.Services.GetRequiredService<Blockchain>();
         Executor = MatmulExecutor.CreateDefault();
-        _statistics = app.Services.GetRequiredService<MarketStatistics>();
-        app.Services.GetRequiredService<NodeRunInfo>().MatmulExecutor = Executor.Description;
         var newest = chain.GetTasks(ulong.MaxValue, 1);
         _firstTaskId = newest.Count == 0 ? 1 : newest[0].Id + 1;
         for (int i = 0; i < workers; i++)
@@ -39,8 +35,7 @@ public sealed class DevnetMarket : IDisposable
             var key = DevnetAccounts.Worker(i);
             _keys.Add(key);
             var options = new WorkerAgentOptions { NodeUrl = nodeUrl, FaultyRate = i == 0 ? faultyRate : 0, Seed = 1_000 + i };
-            _agents.Add(new WorkerAgent(options, key, Executor, OnEvent));
-            _statistics.AddInProcessWorker();
+            _agents.Add(new WorkerAgent(options, key, Executor, InProcessWorkers.Register(app.Services, Executor)));
         }
         _requester = DevnetAccounts.Requester();
         _workload = new TaskWorkload(chain, app.Services.GetRequiredService<TransactionPool>(), app.Services.GetRequiredService<BlobStore>(),
@@ -52,14 +47,6 @@ public sealed class DevnetMarket : IDisposable
     public Task RunAsync(CancellationToken cancellationToken) =>
         Task.WhenAll([.. _agents.Select(a => Task.Run(() => a.RunAsync(cancellationToken), CancellationToken.None)),
             Task.Run(() => _workload.RunAsync(cancellationToken), CancellationToken.None)]);
-
-    private void OnEvent(WorkerEvent e)
-    {
-        if (e.Kind == WorkerEventKind.TaskCommitted && e.Report is { } report)
-        {
-            _statistics.Record(report.ToComputeReport());
-        }
-    }
 
     public string ProgressText(Blockchain chain)
     {
