@@ -29,6 +29,10 @@ public static class ApiProblems
             type: $"https://pocc.dev/errors/{code}",
             extensions: new Dictionary<string, object?> { ["code"] = code });
 
+    /// <summary>The problem for a page size outside 1..<paramref name="max"/>, or null when <paramref name="limit"/> is absent or within it.</summary>
+    public static IResult? PageLimit(int? limit, int max) =>
+        limit is < 1 || limit > max ? Problem(StatusCodes.Status400BadRequest, InvalidQuery, $"limit must be between 1 and {max}") : null;
+
     public static IResult From(LedgerException e) => Problem(StatusFor(e.Code), e.Code, e.Message);
 
     public static IResult From(CodecException e) => Problem(StatusCodes.Status400BadRequest, e.Code, e.Message);

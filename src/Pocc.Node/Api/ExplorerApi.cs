@@ -35,9 +35,9 @@ public static class ExplorerApi
 
     private static IResult ListBlocks(ulong? before, int? limit, Blockchain chain)
     {
-        if (limit is < 1 or > MaxBlockPage)
+        if (ApiProblems.PageLimit(limit, MaxBlockPage) is { } refused)
         {
-            return ApiProblems.Problem(StatusCodes.Status400BadRequest, ApiProblems.InvalidQuery, $"limit must be between 1 and {MaxBlockPage}");
+            return refused;
         }
         int pageSize = limit ?? 50;
         ulong head = chain.Height.Value;
@@ -57,9 +57,9 @@ public static class ExplorerApi
 
     private static IResult GetHistory(int? limit, ChainHistory history)
     {
-        if (limit is < 1 or > ChainHistory.Capacity)
+        if (ApiProblems.PageLimit(limit, ChainHistory.Capacity) is { } refused)
         {
-            return ApiProblems.Problem(StatusCodes.Status400BadRequest, ApiProblems.InvalidQuery, $"limit must be between 1 and {ChainHistory.Capacity}");
+            return refused;
         }
         return Results.Ok(new HistoryModel(history.Latest(limit ?? 300)));
     }

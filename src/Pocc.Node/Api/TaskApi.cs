@@ -73,9 +73,9 @@ public static class TaskApi
 
     private static IResult ListWorkers(string? after, int? limit, Blockchain chain)
     {
-        if (limit is < 1 or > MaxPage)
+        if (ApiProblems.PageLimit(limit, MaxPage) is { } refused)
         {
-            return ApiProblems.Problem(StatusCodes.Status400BadRequest, ApiProblems.InvalidQuery, $"limit must be between 1 and {MaxPage}");
+            return refused;
         }
         if (after is not null && !Address.TryParse(after, out _))
         {
