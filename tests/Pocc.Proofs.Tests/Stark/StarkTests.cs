@@ -40,7 +40,7 @@ public class StarkTests
         return new MatrixRecurrenceAir(matrix, offset, initial, steps, final);
     }
 
-    private static bool Verifies(IAir air, byte[] proof) => StarkVerifier.TryVerify(air, Parameters, proof, out _);
+    private static bool Verifies(IAir air, byte[] proof) => StarkVerifier.TryVerify(air, proof, out _);
 
     [Theory]
     [InlineData(6)]
@@ -50,7 +50,7 @@ public class StarkTests
     {
         PermutationChainAir air = Chain(logRows, logRows);
         byte[] proof = StarkProver.Prove(air, Parameters).Encode();
-        Assert.True(StarkVerifier.TryVerify(air, Parameters, proof, out string? reason), reason);
+        Assert.True(StarkVerifier.TryVerify(air, proof, out string? reason), reason);
     }
 
     [Theory]
@@ -61,7 +61,7 @@ public class StarkTests
     {
         MatrixRecurrenceAir air = Recurrence(logRows, logRows);
         byte[] proof = StarkProver.Prove(air, Parameters).Encode();
-        Assert.True(StarkVerifier.TryVerify(air, Parameters, proof, out string? reason), reason);
+        Assert.True(StarkVerifier.TryVerify(air, proof, out string? reason), reason);
     }
 
     [Theory]
@@ -72,7 +72,7 @@ public class StarkTests
         var parameters = new StarkParameters(blowup, foldingFactor, queries, grindingBits: 2);
         MatrixRecurrenceAir air = Recurrence(logRows, 3);
         byte[] proof = StarkProver.Prove(air, parameters).Encode();
-        Assert.True(StarkVerifier.TryVerify(air, parameters, proof, out string? reason), reason);
+        Assert.True(StarkVerifier.TryVerify(air, proof, out string? reason), reason);
     }
 
     [Fact]
@@ -136,8 +136,50 @@ public class StarkTests
         Assert.Throws<ArgumentException>(() => StarkProver.Prove(air, weak));
         Assert.Equal(0, air.TracesGenerated);
         Assert.True(weak.ConjecturedSecurityBits(air.TraceLength) < StarkParameters.MinimumSecurityBits);
+    }
+
+    [Fact]
+    public void A_proof_whose_header_states_weak_parameters_is_rejected_before_it_is_decoded()
+    {
+        PermutationChainAir air = Chain(6, 6);
         byte[] proof = StarkProver.Prove(air, Parameters).Encode();
-        Assert.Throws<StarkRejectedException>(() => StarkVerifier.Verify(air, weak, proof));
+        Assert.Equal(Parameters, StarkProof.ReadParameters(proof));
+        byte[] weak = (byte[])proof.Clone();
+        weak[3] = 20; // queries: 60 bits
+        var error = Assert.Throws<StarkRejectedException>(() => StarkVerifier.Verify(air, weak));
+        Assert.Contains("60 bits of conjectured security", error.Message);
+        // The honest proof clears the floor but not a stricter requirement stated by the caller.
+        error = Assert.Throws<StarkRejectedException>(() => StarkVerifier.Verify(air, proof, minimumSecurityBits: 96));
+        Assert.Contains("96 required", error.Message);
+    }
+
+    [Theory]
+    [InlineData(1, 4)] // log2 blowup 8 → 16: still secure, but not the parameters the proof was made with
+    [InlineData(2, 8)] // folding factor 4 → 8
+    [InlineData(3, 28)] // one more query
+    [InlineData(4, 1)] // one grinding bit
+    public void A_proof_whose_header_states_other_parameters_is_rejected(int offset, byte value)
+    {
+        PermutationChainAir air = Chain(6, 9);
+        byte[] proof = StarkProver.Prove(air, Parameters).Encode();
+        proof[offset] = value;
+        Assert.False(StarkVerifier.TryVerify(air, proof, out string? reason));
+        Assert.False(string.IsNullOrEmpty(reason));
+    }
+
+    [Theory]
+    [InlineData(new byte[] { })]
+    [InlineData(new byte[] { StarkProof.Version })]
+    [InlineData(new byte[] { 1, 3, 4, 27, 0 })] // an older version
+    [InlineData(new byte[] { StarkProof.Version, 3, 3, 27, 0 })] // folding factor 3
+    [InlineData(new byte[] { StarkProof.Version, 9, 4, 27, 0 })] // blowup 512
+    [InlineData(new byte[] { StarkProof.Version, 3, 4, 0, 0 })] // no queries
+    [InlineData(new byte[] { StarkProof.Version, 3, 4, 27, 33 })] // 33 grinding bits
+    public void A_malformed_header_is_a_codec_error(byte[] header)
+    {
+        Assert.Throws<CodecException>(() => StarkProof.ReadParameters(header));
+        var error = Assert.Throws<StarkRejectedException>(() => StarkVerifier.Verify(Chain(6, 1), header));
+        Assert.StartsWith("malformed proof", error.Message);
     }
 
     [Fact]
@@ -152,19 +194,35 @@ public class StarkTests
     {
         MatrixRecurrenceAir air = Recurrence(8, 8);
         byte[] encoded = StarkProver.Prove(air, Parameters).Encode();
-        StarkProof decoded = StarkProof.Decode(encoded, Parameters, air);
+        StarkProof decoded = StarkProof.Decode(encoded, air);
         Assert.Equal(encoded, decoded.Encode());
         Assert.True(encoded.Length <= StarkProof.MaxEncodedSize(Parameters, air));
-        StarkVerifier.Verify(air, Parameters, decoded);
-        Assert.Throws<CodecException>(() => StarkProof.Decode([.. encoded, 0], Parameters, air));
-        Assert.Throws<CodecException>(() => StarkProof.Decode(encoded.AsSpan(..^1), Parameters, air));
-        Assert.Throws<CodecException>(() => StarkProof.Decode(new byte[StarkProof.MaxEncodedSize(Parameters, air) + 1], Parameters, air));
+        StarkVerifier.Verify(air, decoded);
+        Assert.Throws<CodecException>(() => StarkProof.Decode([.. encoded, 0], air));
+        Assert.Throws<CodecException>(() => StarkProof.Decode(encoded.AsSpan(..^1), air));
+        byte[] oversized = new byte[StarkProof.MaxEncodedSize(Parameters, air) + 1];
+        encoded.AsSpan(0, StarkProof.HeaderLength).CopyTo(oversized);
+        Assert.Equal(CodecException.TooLarge, Assert.Throws<CodecException>(() => StarkProof.Decode(oversized, air)).Code);
     }
 
-    /// <summary>An AIR that counts its trace generations, to show a rejection came before any proving work.</summary>
-    private sealed class TraceCountingAir(IAir inner) : IAir
+    [Fact]
+    public void A_proof_does_not_verify_for_an_AIR_of_another_name()
+    {
+        PermutationChainAir air = Chain(6, 10);
+        byte[] proof = StarkProver.Prove(air, Parameters).Encode();
+        Assert.True(Verifies(new TraceCountingAir(air), proof));
+        Assert.False(Verifies(new TraceCountingAir(air, "pocc/permutation-chain/v2"), proof));
+    }
+
+    /// <summary>
+    /// An AIR that counts its trace generations, to show a rejection came before any proving work; optionally under
+    /// another name, with the same constraints and public inputs.
+    /// </summary>
+    private sealed class TraceCountingAir(IAir inner, string? name = null) : IAir
     {
         public int TracesGenerated { get; private set; }
+
+        public string Name => name ?? inner.Name;
 
         public int TraceWidth => inner.TraceWidth;
 

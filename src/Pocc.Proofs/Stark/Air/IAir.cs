@@ -12,6 +12,12 @@ namespace Pocc.Proofs.Stark.Air;
 /// </remarks>
 public interface IAir
 {
+    /// <summary>
+    /// A stable name for the statement's shape, absorbed first by the transcript so a proof of one AIR can never be
+    /// replayed as a proof of another with the same public-input bytes. Part of the protocol: never rename.
+    /// </summary>
+    string Name { get; }
+
     /// <summary>Number of trace columns.</summary>
     int TraceWidth { get; }
 

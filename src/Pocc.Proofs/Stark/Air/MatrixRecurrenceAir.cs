@@ -55,6 +55,8 @@ public sealed class MatrixRecurrenceAir : IAir
     /// <summary>The step count N.</summary>
     public int Steps { get; }
 
+    public string Name => "pocc/matrix-recurrence/v1";
+
     public int TraceWidth => Dimension;
 
     public int TraceLength { get; }

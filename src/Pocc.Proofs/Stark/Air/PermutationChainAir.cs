@@ -60,6 +60,8 @@ public sealed class PermutationChainAir : IAir
     /// <summary>The step count N.</summary>
     public int Steps { get; }
 
+    public string Name => "pocc/permutation-chain/v1";
+
     public int TraceWidth => Width;
 
     public int TraceLength { get; }

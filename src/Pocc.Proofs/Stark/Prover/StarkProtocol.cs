@@ -17,7 +17,7 @@ internal static class StarkProtocol
     public static Transcript Begin(IAir air, StarkParameters parameters, Hash32 traceRoot)
     {
         var transcript = new Transcript(Domain);
-        transcript.Absorb("stark.air", Encoding.UTF8.GetBytes(air.GetType().FullName ?? air.GetType().Name));
+        transcript.Absorb("stark.air", Encoding.UTF8.GetBytes(air.Name));
         transcript.Absorb("stark.public", air.EncodePublicInputs());
         Span<byte> data = stackalloc byte[6 * 4];
         BinaryPrimitives.WriteInt32LittleEndian(data, parameters.Blowup);

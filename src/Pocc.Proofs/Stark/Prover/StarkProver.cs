@@ -66,7 +66,7 @@ public static class StarkProver
         Goldilocks[][] traceRows = [.. positions.Select(j => Row(lde, k, rows, j))];
         GoldilocksExt2[][] compositionRows = [.. positions.Select(j => Row(compositionLde, k, rows, j))];
         return new StarkProof(
-            traceCommitment.Root, compositionCommitment.Root, atZ, atZOmega, compositionAtZ,
+            parameters, traceCommitment.Root, compositionCommitment.Root, atZ, atZOmega, compositionAtZ,
             traceRows, traceCommitment.Open(positions), compositionRows, compositionCommitment.Open(positions), fri);
     }
 

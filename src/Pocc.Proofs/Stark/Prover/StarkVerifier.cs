@@ -11,27 +11,34 @@ namespace Pocc.Proofs.Stark;
 /// </summary>
 public static class StarkVerifier
 {
-    /// <summary>Throws <see cref="StarkRejectedException"/> unless <paramref name="encoded"/> decodes to a valid proof.</summary>
-    public static void Verify(IAir air, StarkParameters parameters, ReadOnlySpan<byte> encoded)
+    /// <summary>
+    /// Throws <see cref="StarkRejectedException"/> unless <paramref name="encoded"/> decodes to a valid proof of
+    /// <paramref name="air"/>'s statement with at least <paramref name="minimumSecurityBits"/> of conjectured security.
+    /// The header's parameters are judged first, so a weak or malformed proof costs no hashing.
+    /// </summary>
+    public static void Verify(IAir air, ReadOnlySpan<byte> encoded, int minimumSecurityBits = StarkParameters.MinimumSecurityBits)
     {
-        CheckParameters(air, parameters);
+        ArgumentNullException.ThrowIfNull(air);
         StarkProof proof;
         try
         {
-            proof = StarkProof.Decode(encoded, parameters, air);
+            CheckParameters(air, StarkProof.ReadParameters(encoded), minimumSecurityBits);
+            proof = StarkProof.Decode(encoded, air);
         }
         catch (CodecException e)
         {
             throw new StarkRejectedException($"malformed proof: {e.Message}", e);
         }
-        Verify(air, parameters, proof);
+        Verify(air, proof, minimumSecurityBits);
     }
 
     /// <summary>Throws <see cref="StarkRejectedException"/> unless <paramref name="proof"/> proves <paramref name="air"/>'s statement.</summary>
-    public static void Verify(IAir air, StarkParameters parameters, StarkProof proof)
+    public static void Verify(IAir air, StarkProof proof, int minimumSecurityBits = StarkParameters.MinimumSecurityBits)
     {
+        ArgumentNullException.ThrowIfNull(air);
         ArgumentNullException.ThrowIfNull(proof);
-        int logLde = CheckParameters(air, parameters);
+        StarkParameters parameters = proof.Parameters;
+        int logLde = CheckParameters(air, parameters, minimumSecurityBits);
         int n = air.TraceLength;
         int width = air.TraceWidth;
         int k = parameters.FoldingFactor;
@@ -80,12 +87,16 @@ public static class StarkVerifier
         CheckDeep(proof, positions, logLde, k, width, columns, z, zOmega, atZ, atZOmega, compositionAtZ, deepCoefficients);
     }
 
-    /// <summary><see cref="Verify(IAir, StarkParameters, ReadOnlySpan{byte})"/> as a boolean, with the reason for a rejection.</summary>
-    public static bool TryVerify(IAir air, StarkParameters parameters, ReadOnlySpan<byte> encoded, out string? reason)
+    /// <summary><see cref="Verify(IAir, ReadOnlySpan{byte}, int)"/> at the protocol's floor, as a boolean, with the reason for a rejection.</summary>
+    public static bool TryVerify(IAir air, ReadOnlySpan<byte> encoded, out string? reason) =>
+        TryVerify(air, encoded, StarkParameters.MinimumSecurityBits, out reason);
+
+    /// <summary><see cref="Verify(IAir, ReadOnlySpan{byte}, int)"/> as a boolean, with the reason for a rejection.</summary>
+    public static bool TryVerify(IAir air, ReadOnlySpan<byte> encoded, int minimumSecurityBits, out string? reason)
     {
         try
         {
-            Verify(air, parameters, encoded);
+            Verify(air, encoded, minimumSecurityBits);
             reason = null;
             return true;
         }
@@ -96,18 +107,23 @@ public static class StarkVerifier
         }
     }
 
-    private static int CheckParameters(IAir air, StarkParameters parameters)
+    private static int CheckParameters(IAir air, StarkParameters parameters, int minimumSecurityBits)
     {
-        ArgumentNullException.ThrowIfNull(air);
-        ArgumentNullException.ThrowIfNull(parameters);
+        int logLde;
         try
         {
-            return parameters.Check(air);
+            logLde = parameters.Check(air);
         }
         catch (ArgumentException e)
         {
             throw new StarkRejectedException($"unacceptable parameters: {e.Message}", e);
         }
+        int bits = parameters.ConjecturedSecurityBits(air.TraceLength);
+        if (bits < minimumSecurityBits)
+        {
+            throw new StarkRejectedException($"unacceptable parameters: {bits} bits of conjectured security, {minimumSecurityBits} required");
+        }
+        return logLde;
     }
 
     /// <summary>Counts a decoded proof already has, checked again for a proof built in memory.</summary>
