@@ -127,8 +127,9 @@ public sealed record FriParameters
     public int ConjecturedSecurityBits(int logDomainSize)
     {
         CheckDomain(logDomainSize);
-        int querySecurity = Queries * LogBlowup + GrindingBits;
-        int fieldSecurity = (int)Math.Floor(2 * Math.Log2(Goldilocks.P)) - logDomainSize;
-        return Math.Min(querySecurity, fieldSecurity);
+        return Math.Min(Queries * LogBlowup + GrindingBits, FieldSecurityBits(logDomainSize));
     }
+
+    /// <summary>The conjecture's second term, log2|F_p²| − log2 N, which no query count or grinding raises.</summary>
+    public static int FieldSecurityBits(int logDomainSize) => (int)Math.Floor(2 * Math.Log2(Goldilocks.P)) - logDomainSize;
 }

@@ -15,12 +15,40 @@ public sealed record StarkParameters
     /// <summary>FRI stops folding at this degree and sends the rest in the clear: 8 coefficients cost less than a layer.</summary>
     public const int RemainderDegree = 7;
 
+    /// <summary>The security a task may ask for at least: the target, above the protocol floor.</summary>
+    public const int DefaultSecurityBits = 96;
+
+    /// <summary>Blowup, folding factor and grinding of <see cref="ForSecurity"/>: blowup 8 fits constraints up to degree 9.</summary>
+    public const int StandardBlowup = 8;
+    public const int StandardFoldingFactor = 4;
+    public const int StandardGrindingBits = 16;
+
     public StarkParameters(int blowup, int foldingFactor, int queries, int grindingBits)
     {
         Fri = new FriParameters(blowup, foldingFactor, queries, grindingBits, RemainderDegree);
     }
 
     public FriParameters Fri { get; }
+
+    /// <summary>
+    /// The standard parameters with the fewest queries that reach <paramref name="bits"/> of conjectured security:
+    /// each query at blowup 8 adds 3 bits to the grinding's 16. Whether a given trace length can reach them (the field
+    /// term caps security at 127 − log2 of the LDE size) is <see cref="ConjecturedSecurityBits"/>'s answer.
+    /// </summary>
+    public static StarkParameters ForSecurity(int bits)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(bits, MinimumSecurityBits);
+        int logBlowup = int.Log2(StandardBlowup);
+        int queries = Math.Max(1, (bits - StandardGrindingBits + logBlowup - 1) / logBlowup);
+        return new StarkParameters(StandardBlowup, StandardFoldingFactor, queries, StandardGrindingBits);
+    }
+
+    /// <summary>
+    /// The most security the standard parameters can give a trace of 2^<paramref name="logTraceLength"/> rows: the
+    /// field term of the conjecture, 127 − log2 of the LDE size.
+    /// </summary>
+    public static int MaxStandardSecurityBits(int logTraceLength) =>
+        FriParameters.FieldSecurityBits(logTraceLength + int.Log2(StandardBlowup));
 
     public int Blowup => Fri.Blowup;
 
