@@ -6,9 +6,9 @@ namespace Pocc.Core.Tests.Crypto;
 public class EcvrfVectorTests
 {
     // RFC 9381 appendix B.4, examples 19-21 (ECVRF-EDWARDS25519-SHA512-ELL2); the keys and inputs are RFC 8032 section
-    // 7.1 tests 1-3. Written down from the RFC by memory because its text is not on this machine; the implementation
-    // reproduces them byte for byte. The example 21 proof is the one value that was not recalled independently (its
-    // beta was): check it against the RFC text.
+    // 7.1 tests 1-3. The RFC's appendix is not readable from this machine (the stored copies hold only its opening), so
+    // every value here was checked against several independent public copies labelled as these RFC examples, which all
+    // agree. Copies of earlier drafts' vectors differ (longer proofs), so these are not a draft's.
     public static TheoryData<string, string, string, string, string> Vectors => new()
     {
         {
