@@ -13,6 +13,9 @@ using Pocc.Core.Numerics;
 using Pocc.Ledger;
 using Pocc.Ledger.Tasks;
 using Pocc.Ledger.Transactions;
+using Pocc.Core.Encoding;
+using Pocc.Proofs.Stark;
+using Pocc.Proofs.Stark.Tasks;
 
 namespace Pocc.Cli.Workers;
 
@@ -302,20 +305,20 @@ public sealed class WorkerAgent : IDisposable
     private async Task AdvanceAsync(TaskWork work, CancellationToken cancellationToken)
     {
         var task = work.Task;
-        if (work.Commit is null && work.Uploaded is null && work.Result is null)
+        if (work.Commit is null && work.Uploaded is null && work.Upload is null)
         {
             await ComputeAsync(work, cancellationToken).ConfigureAwait(false);
         }
         if (work.Uploaded is null)
         {
-            work.Uploaded = await _client.UploadMatrixAsync(work.Result!, cancellationToken).ConfigureAwait(false);
+            work.Uploaded = await work.Upload!(cancellationToken).ConfigureAwait(false);
         }
         if (work.Commit is null)
         {
             var tx = await _submitter.SubmitAsync(new CommitResult(task.Id, work.Uploaded.Value), cancellationToken).ConfigureAwait(false);
             work.Commit = tx;
             work.CommittedAt = work.CheckedAt = _time.GetUtcNow();
-            work.Result = null;
+            work.Upload = null;
             Interlocked.Increment(ref _tasksCommitted);
             var report = new WorkerTaskReport(task.Id, task.Dtype, task.Rows, task.Inner, task.Columns, work.ComputeMs, work.CpuMs, work.Corrupted,
                 work.Uploaded.Value, tx.Hash);
@@ -343,6 +346,19 @@ public sealed class WorkerAgent : IDisposable
         {
             throw new UnusableTaskException($"it is {WireNames.Name(task.Kind)}, which this worker did not declare");
         }
+        if (TaskKinds.Policy(task.Kind) == VerificationPolicy.Stark)
+        {
+            await ProveAsync(work, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            await MultiplyAsync(work, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task MultiplyAsync(TaskWork work, CancellationToken cancellationToken)
+    {
+        var task = work.Task;
         var type = task.ElementType;
         if (task.InputA.Size != TaskRules.MatrixBytes(task.Rows, task.Inner) || task.InputB.Size != TaskRules.MatrixBytes(task.Inner, task.Columns))
         {
@@ -351,9 +367,53 @@ public sealed class WorkerAgent : IDisposable
         var a = await _client.DownloadMatrixAsync(task.InputA, type, task.Rows, task.Inner, cancellationToken).ConfigureAwait(false);
         var b = await _client.DownloadMatrixAsync(task.InputB, type, task.Inner, task.Columns, cancellationToken).ConfigureAwait(false);
 
+        var c = await TimedAsync(work, () => _executor.Multiply(a, b, cancellationToken), cancellationToken).ConfigureAwait(false);
+        if (ShouldCorrupt(work))
+        {
+            c = Corrupt(a, b, c, _faults);
+        }
+        work.Upload = ct => _client.UploadMatrixAsync(c, ct);
+    }
+
+    /// <summary>
+    /// Runs a STARK task: the computation, then the proof at the standard parameters that reach the task's security.
+    /// A faulty worker claims an output one off and proves that claim, which no honest trace satisfies: the proof it
+    /// gets is one validators reject.
+    /// </summary>
+    private async Task ProveAsync(TaskWork work, CancellationToken cancellationToken)
+    {
+        var task = work.Task;
+        var computation = TaskKinds.StarkComputation(task.Kind);
+        Goldilocks[] inputs;
+        try
+        {
+            inputs = await _client.DownloadStarkInputsAsync(computation, task.InputA, cancellationToken).ConfigureAwait(false);
+        }
+        catch (CodecException e)
+        {
+            throw new UnusableTaskException($"its inputs are unusable ({e.Code}: {e.Message})");
+        }
+        var parameters = StarkParameters.ForSecurity(task.Rounds);
+        bool corrupt = ShouldCorrupt(work);
+        var result = await TimedAsync(work, () =>
+        {
+            var outputs = StarkComputations.Compute(computation, inputs, (int)task.Rows);
+            if (corrupt)
+            {
+                outputs[0] += Goldilocks.One;
+            }
+            var air = StarkComputations.CreateAir(computation, inputs, (int)task.Rows, outputs);
+            return StarkTaskBlobs.EncodeResult(outputs, StarkProver.Prove(air, parameters).Encode());
+        }, cancellationToken).ConfigureAwait(false);
+        work.Upload = ct => _client.UploadStarkResultAsync(result, ct);
+    }
+
+    /// <summary>Runs <paramref name="compute"/> off the polling loop and books its wall-clock and CPU time to <paramref name="work"/>.</summary>
+    private async Task<T> TimedAsync<T>(TaskWork work, Func<T> compute, CancellationToken cancellationToken)
+    {
         var cpuBefore = Environment.CpuUsage.TotalTime;
         long started = Stopwatch.GetTimestamp();
-        var c = await Task.Run(() => _executor.Multiply(a, b, cancellationToken), cancellationToken).ConfigureAwait(false);
+        var result = await Task.Run(compute, cancellationToken).ConfigureAwait(false);
         var elapsed = Stopwatch.GetElapsedTime(started);
         var cpu = Environment.CpuUsage.TotalTime - cpuBefore;
         Interlocked.Add(ref _computeTicks, elapsed.Ticks);
@@ -361,14 +421,19 @@ public sealed class WorkerAgent : IDisposable
         Interlocked.Increment(ref _tasksComputed);
         work.ComputeMs = elapsed.TotalMilliseconds;
         work.CpuMs = cpu.TotalMilliseconds;
+        return result;
+    }
 
+    /// <summary>Whether this result is to be corrupted on purpose (<see cref="WorkerAgentOptions.FaultyRate"/>); counts it if so.</summary>
+    private bool ShouldCorrupt(TaskWork work)
+    {
         if (_options.FaultyRate > 0 && _faults.NextDouble() < _options.FaultyRate)
         {
-            c = Corrupt(a, b, c, _faults);
             work.Corrupted = true;
             Interlocked.Increment(ref _tasksCorrupted);
+            return true;
         }
-        work.Result = c;
+        return false;
     }
 
     /// <summary>A commitment was submitted but the task is still listed as assigned: see whether it was dropped or is stuck behind a gap.</summary>
@@ -439,7 +504,7 @@ public sealed class WorkerAgent : IDisposable
     private void Abandon(TaskWork work, string reason)
     {
         work.Abandoned = true;
-        work.Result = null;
+        work.Upload = null;
         Interlocked.Increment(ref _tasksSkipped);
         Emit(WorkerEventKind.TaskSkipped, $"task {work.Task.Id}: skipped: {reason}", work.Task.Id);
     }
@@ -463,7 +528,8 @@ public sealed class WorkerAgent : IDisposable
     {
         public TaskView Task { get; } = task;
 
-        public Matrix? Result { get; set; }
+        /// <summary>Uploads the computed result; set once it is computed, cleared once it is committed.</summary>
+        public Func<CancellationToken, Task<BlobRef>>? Upload { get; set; }
 
         public bool Corrupted { get; set; }
 

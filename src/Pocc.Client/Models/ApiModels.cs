@@ -112,6 +112,7 @@ public sealed record TaskModel(
     ulong Id,
     string Requester,
     string Kind,
+    string Policy,
     uint Rows,
     uint Inner,
     uint Columns,

@@ -5,7 +5,13 @@ namespace Pocc.Client.Models;
 /// <summary>The names the API gives the ledger's task kinds, states and outcomes: the one place they are written.</summary>
 public static class WireNames
 {
-    private static readonly (TaskKind Kind, string Name)[] KindNames = [(TaskKind.MatmulFloat64, "matmul_f64"), (TaskKind.MatmulMod61, "matmul_mod61")];
+    private static readonly (TaskKind Kind, string Name)[] KindNames =
+    [
+        (TaskKind.MatmulFloat64, "matmul_f64"),
+        (TaskKind.MatmulMod61, "matmul_mod61"),
+        (TaskKind.StarkPermutationChain, "stark_permutation_chain"),
+        (TaskKind.StarkMatrixRecurrence, "stark_matrix_recurrence"),
+    ];
 
     /// <summary>Every task kind with its wire name.</summary>
     public static IReadOnlyList<(TaskKind Kind, string Name)> Kinds => KindNames;
@@ -22,6 +28,14 @@ public static class WireNames
         }
         return "unknown";
     }
+
+    /// <summary>A verification policy's wire name: <c>freivalds</c> or <c>stark</c>.</summary>
+    public static string Name(VerificationPolicy policy) => policy switch
+    {
+        VerificationPolicy.Freivalds => "freivalds",
+        VerificationPolicy.Stark => "stark",
+        _ => "unknown",
+    };
 
     /// <summary>The task kind named <paramref name="name"/>, if it names one.</summary>
     public static bool TryParseKind(string name, out TaskKind kind)

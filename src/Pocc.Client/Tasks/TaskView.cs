@@ -41,11 +41,16 @@ public sealed record TaskView(
     /// <summary>The element type of the task's matrices.</summary>
     public MatrixElementType ElementType => TaskRules.ElementType(Kind);
 
-    /// <summary>"f64" or "mod61".</summary>
-    public string Dtype => Matrix.ElementTypeName(ElementType);
+    /// <summary>How validators check the task's result.</summary>
+    public VerificationPolicy Policy => TaskKinds.Policy(Kind);
 
-    /// <summary>"m×k×n", the shape of the product as logs print it.</summary>
-    public string ShapeText => string.Create(CultureInfo.InvariantCulture, $"{Rows}x{Inner}x{Columns}");
+    /// <summary>"f64" or "mod61" for a product; a STARK task's kind name (e.g. <c>stark_permutation_chain</c>).</summary>
+    public string Dtype => Policy == VerificationPolicy.Stark ? WireNames.Name(Kind) : Matrix.ElementTypeName(ElementType);
+
+    /// <summary>"m×k×n", the shape of the product as logs print it; "N steps" for a STARK task.</summary>
+    public string ShapeText => Policy == VerificationPolicy.Stark
+        ? string.Create(CultureInfo.InvariantCulture, $"{Rows} steps")
+        : string.Create(CultureInfo.InvariantCulture, $"{Rows}x{Inner}x{Columns}");
 
     /// <summary>The relative tolerance of a float64 check (parts per billion / 10^9); 0 for exact tasks.</summary>
     public double RelativeTolerance => TolerancePpb / 1e9;

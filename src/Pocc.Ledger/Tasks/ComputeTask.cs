@@ -2,6 +2,8 @@ using Pocc.Core.Addressing;
 using Pocc.Core.Encoding;
 using Pocc.Core.Hashing;
 using Pocc.Ledger.Primitives;
+using Pocc.Proofs.Stark;
+using Pocc.Proofs.Stark.Tasks;
 
 namespace Pocc.Ledger.Tasks;
 
@@ -18,9 +20,14 @@ public readonly record struct BlobRef(Hash32 Root, ulong Size)
 }
 
 /// <summary>
-/// What a requester asks for: C = A·B with A of <see cref="Rows"/>×<see cref="Inner"/> and B of
-/// <see cref="Inner"/>×<see cref="Columns"/>, the inputs as blobs, and how the result is checked
-/// (<see cref="Rounds"/> of Freivalds; for float64 a relative tolerance in parts per billion).
+/// What a requester asks for, and how the result is checked. The fields' meaning depends on the kind's
+/// <see cref="VerificationPolicy"/>:
+/// <list type="bullet">
+/// <item>Freivalds (matmul): C = A·B with A of <see cref="Rows"/>×<see cref="Inner"/> and B of <see cref="Inner"/>×<see cref="Columns"/>,
+/// the inputs as matrix blobs, <see cref="Rounds"/> of Freivalds and for float64 a relative tolerance in parts per billion.</item>
+/// <item>STARK: <see cref="Rows"/> is the step count, <see cref="InputA"/> the inputs blob (see <see cref="StarkTaskBlobs"/>),
+/// <see cref="Rounds"/> the conjectured security in bits the proof must reach; Inner, Columns, InputB and the tolerance are zero.</item>
+/// </list>
 /// </summary>
 public sealed record TaskSpec(
     TaskKind Kind,
@@ -37,13 +44,24 @@ public sealed record TaskSpec(
     public const uint MaxDimension = 16_384;
     public const byte MaxRounds = 64;
 
-    /// <summary>Floating-point operations the task stands for: 2·m·k·n (a multiply and an add per term).</summary>
-    public ulong ComputeUnits => 2UL * Rows * Inner * Columns;
+    /// <summary>The least security a STARK task may ask for.</summary>
+    public const byte MinStarkSecurityBits = StarkParameters.DefaultSecurityBits;
+
+    public VerificationPolicy Policy => TaskKinds.Policy(Kind);
+
+    /// <summary>
+    /// The native work the task stands for: for a product 2·m·k·n floating-point operations (a multiply and an add per
+    /// term); for a STARK computation its field operations per step times the steps (the proof itself is overhead).
+    /// </summary>
+    public ulong ComputeUnits => Policy == VerificationPolicy.Stark
+        ? StarkComputations.OperationsPerStep(TaskKinds.StarkComputation(Kind)) * Rows
+        : 2UL * Rows * Inner * Columns;
 
     /// <summary>
     /// Bits of soundness the verification gives: with challenge vectors uniform in F_p each Freivalds round misses a
     /// wrong product with probability at most 1/p (p = 2^61 − 1), so 61 bits per round; for float64 with ±1 vectors an
-    /// error above the tolerance escapes a round with probability at most 1/2.
+    /// error above the tolerance escapes a round with probability at most 1/2; a STARK task states the conjectured
+    /// security its proof must reach.
     /// </summary>
     public int SoundnessBits => Kind == TaskKind.MatmulMod61 ? 61 * Rounds : Rounds;
 

@@ -4,6 +4,7 @@ using Pocc.Ledger.Economics;
 using Pocc.Ledger.Primitives;
 using Pocc.Ledger.State;
 using Pocc.Core.Matrices;
+using Pocc.Proofs.Stark.Tasks;
 
 namespace Pocc.Ledger.Tasks;
 
@@ -43,14 +44,27 @@ public sealed class TaskRules
     public void CheckSpec(TaskSpec spec, Amount fee)
     {
         Require(TaskKinds.IsDefined(spec.Kind), LedgerErrors.InvalidTask, $"unknown task kind {(byte)spec.Kind}");
+        if (spec.Policy == VerificationPolicy.Stark)
+        {
+            CheckStarkSpec(spec);
+        }
+        else
+        {
+            CheckMatmulSpec(spec);
+        }
+        Require(spec.Redundancy == 1, LedgerErrors.InvalidTask, "redundancy above 1 is not supported yet (it needs commit-reveal); use 1");
+        Require(spec.DeadlineBlocks is >= 1 and <= 100_000, LedgerErrors.InvalidTask, "deadline must be between 1 and 100000 blocks");
+        Require(fee >= _parameters.MinimumTaskFee, LedgerErrors.InvalidTask, $"a task's fee must be at least {_parameters.MinimumTaskFee}");
+    }
+
+    private static void CheckMatmulSpec(TaskSpec spec)
+    {
         Require(spec.Rows is >= 1 and <= TaskSpec.MaxDimension && spec.Inner is >= 1 and <= TaskSpec.MaxDimension && spec.Columns is >= 1 and <= TaskSpec.MaxDimension,
             LedgerErrors.InvalidTask, $"matrix dimensions must be between 1 and {TaskSpec.MaxDimension}");
         Require((ulong)spec.Rows * spec.Inner <= MatrixCodec.MaxElements && (ulong)spec.Inner * spec.Columns <= MatrixCodec.MaxElements
             && (ulong)spec.Rows * spec.Columns <= MatrixCodec.MaxElements, LedgerErrors.InvalidTask,
             $"each matrix may hold at most {MatrixCodec.MaxElements} elements");
         Require(spec.Rounds is >= 1 and <= TaskSpec.MaxRounds, LedgerErrors.InvalidTask, $"verification rounds must be between 1 and {TaskSpec.MaxRounds}");
-        Require(spec.Redundancy == 1, LedgerErrors.InvalidTask, "redundancy above 1 is not supported yet (it needs commit-reveal); use 1");
-        Require(spec.DeadlineBlocks is >= 1 and <= 100_000, LedgerErrors.InvalidTask, "deadline must be between 1 and 100000 blocks");
         if (spec.Kind == TaskKind.MatmulFloat64)
         {
             Require(spec.ToleranceppB is >= 1 and <= 1_000_000_000, LedgerErrors.InvalidTask, "a float64 task needs a relative tolerance between 1 and 10^9 parts per billion");
@@ -63,11 +77,35 @@ public sealed class TaskRules
             $"input A must be a {spec.Rows}x{spec.Inner} matrix blob of {MatrixBytes(spec.Rows, spec.Inner)} bytes, not {spec.InputA.Size}");
         Require(spec.InputB.Size == MatrixBytes(spec.Inner, spec.Columns), LedgerErrors.InvalidTask,
             $"input B must be a {spec.Inner}x{spec.Columns} matrix blob of {MatrixBytes(spec.Inner, spec.Columns)} bytes, not {spec.InputB.Size}");
-        Require(fee >= _parameters.MinimumTaskFee, LedgerErrors.InvalidTask, $"a task's fee must be at least {_parameters.MinimumTaskFee}");
     }
 
-    public static MatrixElementType ElementType(TaskKind kind) =>
-        kind == TaskKind.MatmulFloat64 ? MatrixElementType.Float64 : MatrixElementType.Mod61;
+    /// <summary>
+    /// A STARK task: a step count the prover is held to, an inputs blob of the computation's size, and a security
+    /// target between the protocol's minimum and what the standard parameters can reach at that trace length.
+    /// </summary>
+    private static void CheckStarkSpec(TaskSpec spec)
+    {
+        var computation = TaskKinds.StarkComputation(spec.Kind);
+        Require(spec.Rows is >= 1 and <= StarkComputations.MaxSteps, LedgerErrors.InvalidTask,
+            $"a STARK task's step count (rows) must be between 1 and {StarkComputations.MaxSteps}");
+        Require(spec.Inner == 0 && spec.Columns == 0 && spec.ToleranceppB == 0 && spec.InputB == default, LedgerErrors.InvalidTask,
+            "a STARK task has no inner or column dimension, no second input and no tolerance: give 0 for each");
+        int logTrace = int.Log2(StarkComputations.TraceLength(computation, (int)spec.Rows));
+        int maxBits = Proofs.Stark.StarkParameters.MaxStandardSecurityBits(logTrace);
+        Require(spec.Rounds >= TaskSpec.MinStarkSecurityBits && spec.Rounds <= maxBits, LedgerErrors.InvalidTask,
+            $"a STARK task of {spec.Rows} steps may ask for {TaskSpec.MinStarkSecurityBits} to {maxBits} bits of security, not {spec.Rounds}");
+        ulong inputsSize = (ulong)StarkTaskBlobs.InputsSize(computation);
+        Require(spec.InputA.Size == inputsSize, LedgerErrors.InvalidTask,
+            $"the inputs of a {computation} task are a blob of {inputsSize} bytes, not {spec.InputA.Size}");
+    }
+
+    /// <summary>The element type of a matmul kind's matrices.</summary>
+    public static MatrixElementType ElementType(TaskKind kind) => kind switch
+    {
+        TaskKind.MatmulFloat64 => MatrixElementType.Float64,
+        TaskKind.MatmulMod61 => MatrixElementType.Mod61,
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "not a matrix task kind"),
+    };
 
     /// <summary>The size of a matrix blob in the documented format (header and 8-byte elements).</summary>
     public static ulong MatrixBytes(uint rows, uint cols) => (ulong)MatrixCodec.EncodedLength((int)rows, (int)cols);
@@ -132,8 +170,16 @@ public sealed class TaskRules
         Require(task.Worker == sender, LedgerErrors.TaskNotAssignedToSender, $"task {task.Id} is assigned to {task.Worker}, not {sender}");
         Require(height.Value <= task.AssignedHeight.Value + task.Spec.DeadlineBlocks, LedgerErrors.TaskDeadlinePassed,
             $"task {task.Id}'s deadline was height {task.AssignedHeight.Value + task.Spec.DeadlineBlocks}");
-        ulong expected = MatrixBytes(task.Spec.Rows, task.Spec.Columns);
-        Require(commit.Result.Size == expected, LedgerErrors.InvalidTask, $"the result of task {task.Id} must be a {task.Spec.Rows}x{task.Spec.Columns} matrix blob of {expected} bytes");
+        if (task.Spec.Policy == VerificationPolicy.Stark)
+        {
+            Require(commit.Result.Size is >= StarkTaskBlobs.MinResultSize and <= StarkTaskBlobs.MaxResultSize, LedgerErrors.InvalidTask,
+                $"the result of task {task.Id} must be a STARK result blob of {StarkTaskBlobs.MinResultSize} to {StarkTaskBlobs.MaxResultSize} bytes");
+        }
+        else
+        {
+            ulong expected = MatrixBytes(task.Spec.Rows, task.Spec.Columns);
+            Require(commit.Result.Size == expected, LedgerErrors.InvalidTask, $"the result of task {task.Id} must be a {task.Spec.Rows}x{task.Spec.Columns} matrix blob of {expected} bytes");
+        }
         return task;
     }
 

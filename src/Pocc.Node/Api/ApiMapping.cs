@@ -55,7 +55,7 @@ public static class ApiMapping
         new(t.Id, WireNames.Name(t.State), WireNames.Name(t.Outcome), WorkerOf(t));
 
     public static TaskModel ToModel(ComputeTask t, Core.Hashing.Hash32? challengeSeed) => new(
-        t.Id, t.Requester.ToString(), WireNames.Name(t.Spec.Kind), t.Spec.Rows, t.Spec.Inner, t.Spec.Columns,
+        t.Id, t.Requester.ToString(), WireNames.Name(t.Spec.Kind), WireNames.Name(t.Spec.Policy), t.Spec.Rows, t.Spec.Inner, t.Spec.Columns,
         new BlobRefModel(t.Spec.InputA.Root.ToString(), t.Spec.InputA.Size), new BlobRefModel(t.Spec.InputB.Root.ToString(), t.Spec.InputB.Size),
         t.Spec.ToleranceppB, t.Spec.Rounds, t.Spec.Redundancy, t.Spec.DeadlineBlocks, Amount(t.Fee), WireNames.Name(t.State), WireNames.Name(t.Outcome),
         t.PostedHeight.Value, WorkerOf(t), t.AssignedHeight.Value, t.Attempts,

@@ -3,14 +3,18 @@ using System.Diagnostics;
 using Pocc.Core.Hashing;
 using Pocc.Core.Matrices;
 using Pocc.Ledger.Tasks;
+using Pocc.Core.Encoding;
 using Pocc.Proofs.Freivalds;
+using Pocc.Proofs.Stark;
+using Pocc.Proofs.Stark.Tasks;
 using Pocc.Storage.Blobs;
 
 namespace Pocc.Node.Verification;
 
 /// <summary>
 /// The node's check of committed compute results: reads the task's input and result blobs from the local blob
-/// store and runs the task's Freivalds certificate check with the given challenge seed. Never re-runs the task.
+/// store and runs the check of the task's policy: Freivalds with the given challenge seed for a product, the STARK
+/// verifier on the proof in the result blob for a STARK task. Never re-runs the task.
 /// Verdicts are remembered per (task, result, seed), so the proposer's verdict and its own acceptance check of
 /// that verdict cost one verification.
 /// </summary>
@@ -56,7 +60,10 @@ public sealed class BlobResultVerifier : IResultVerifier
         return outcome;
     }
 
-    private TaskOutcome Check(ComputeTask task, Hash32 seed)
+    private TaskOutcome Check(ComputeTask task, Hash32 seed) =>
+        task.Spec.Policy == VerificationPolicy.Stark ? CheckStark(task) : CheckFreivalds(task, seed);
+
+    private TaskOutcome CheckFreivalds(ComputeTask task, Hash32 seed)
     {
         var spec = task.Spec;
         var type = TaskRules.ElementType(spec.Kind);
@@ -93,12 +100,84 @@ public sealed class BlobResultVerifier : IResultVerifier
         var result = type == MatrixElementType.Mod61
             ? FreivaldsVerifier.VerifyMod61(a, b, c, seed, task.Spec.Rounds)
             : FreivaldsVerifier.VerifyFloat64(a, b, c, seed, task.Spec.Rounds, task.Spec.ToleranceppB / 1e9);
-        Interlocked.Add(ref _verifyTicks, clock.Elapsed.Ticks);
-        Interlocked.Increment(ref _verifications);
-        Checked?.Invoke(clock.Elapsed);
+        Counted(clock.Elapsed);
         _logger.LogInformation("Task {Task}: Freivalds {Verdict} in {Ms:F1} ms ({Rounds} rounds; {Statement})",
             task.Id, result.Accepted ? "accepted" : "rejected: " + result.Reason, clock.Elapsed.TotalMilliseconds, result.Rounds, result.SoundnessStatement);
         return result.Accepted ? TaskOutcome.Verified : TaskOutcome.WrongResult;
+    }
+
+    /// <summary>
+    /// Decodes the inputs and the result blob and checks the proof against the statement they make, at the security
+    /// the task asked for. A proof that does not verify is a wrong result whatever the reason: the worker chose it.
+    /// </summary>
+    private TaskOutcome CheckStark(ComputeTask task)
+    {
+        var spec = task.Spec;
+        var computation = TaskKinds.StarkComputation(spec.Kind);
+        Goldilocks[] inputs;
+        try
+        {
+            var bytes = ReadBlob(spec.InputA, StarkTaskBlobs.InputsSize(computation)) ?? throw new InvalidDataException("the inputs blob is not available");
+            inputs = StarkTaskBlobs.DecodeInputs(computation, bytes);
+        }
+        catch (Exception e) when (e is InvalidDataException or CodecException or IOException)
+        {
+            _logger.LogWarning("Task {Task}: inputs unusable ({Reason}); verdict: result unavailable", task.Id, e.Message);
+            return TaskOutcome.ResultUnavailable;
+        }
+        Goldilocks[] outputs;
+        byte[] proof;
+        try
+        {
+            var bytes = ReadBlob(task.Result, StarkTaskBlobs.MaxResultSize);
+            if (bytes is null)
+            {
+                _logger.LogInformation("Task {Task}: result blob {Root} is not available here", task.Id, task.Result.Root);
+                return TaskOutcome.ResultUnavailable;
+            }
+            (outputs, proof) = StarkTaskBlobs.DecodeResult(bytes);
+        }
+        catch (Exception e) when (e is InvalidDataException or CodecException)
+        {
+            _logger.LogInformation("Task {Task}: malformed result ({Reason})", task.Id, e.Message);
+            return TaskOutcome.MalformedResult;
+        }
+
+        var clock = Stopwatch.StartNew();
+        var air = StarkComputations.CreateAir(computation, inputs, (int)spec.Rows, outputs);
+        bool accepted = StarkVerifier.TryVerify(air, proof, spec.Rounds, out string? reason);
+        Counted(clock.Elapsed);
+        _logger.LogInformation("Task {Task}: STARK {Verdict} in {Ms:F1} ms ({Air}, {Steps} steps, {Bytes} proof bytes, at least {Bits} bits required)",
+            task.Id, accepted ? "accepted" : "rejected: " + reason, clock.Elapsed.TotalMilliseconds, air.Name, spec.Rows, proof.Length, spec.Rounds);
+        return accepted ? TaskOutcome.Verified : TaskOutcome.WrongResult;
+    }
+
+    private void Counted(TimeSpan elapsed)
+    {
+        Interlocked.Add(ref _verifyTicks, elapsed.Ticks);
+        Interlocked.Increment(ref _verifications);
+        Checked?.Invoke(elapsed);
+    }
+
+    /// <summary>
+    /// The bytes of blob <paramref name="blob"/>, null if it is not stored; throws if its stored size differs from the
+    /// chain's or exceeds <paramref name="maxSize"/>.
+    /// </summary>
+    private byte[]? ReadBlob(BlobRef blob, int maxSize)
+    {
+        var info = _blobs.GetInfo(blob.Root);
+        if (info is null)
+        {
+            return null;
+        }
+        if ((ulong)info.Value.Size != blob.Size || blob.Size > (ulong)maxSize)
+        {
+            throw new InvalidDataException($"blob {blob.Root} has {info.Value.Size} bytes; the chain says {blob.Size}, at most {maxSize} are accepted");
+        }
+        var bytes = new byte[(int)blob.Size];
+        using var stream = _blobs.OpenRead(blob.Root);
+        stream.ReadExactly(bytes);
+        return bytes;
     }
 
     /// <summary>The matrix in blob <paramref name="blob"/>, null if the blob is not stored; throws if it is not the declared shape.</summary>

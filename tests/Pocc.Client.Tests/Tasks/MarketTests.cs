@@ -139,7 +139,7 @@ public sealed partial class MarketTests(MarketFixture market) : IClassFixture<Ma
     [Fact]
     public void A_task_view_parses_the_wire_model_and_refuses_what_it_cannot_parse()
     {
-        var model = new TaskModel(7, "pocc1requester", "matmul_f64", 3, 4, 5, new BlobRefModel(new string('1', 64), 110), new BlobRefModel(new string('2', 64), 174),
+        var model = new TaskModel(7, "pocc1requester", "matmul_f64", "freivalds", 3, 4, 5, new BlobRefModel(new string('1', 64), 110), new BlobRefModel(new string('2', 64), 174),
             25, 16, 1, 100, "5000", "committed", "none", 10, "pocc1worker", 11, 1, new BlobRefModel(new string('3', 64), 134), 12, 0, 16, 120, null);
 
         var task = TaskView.From(model);

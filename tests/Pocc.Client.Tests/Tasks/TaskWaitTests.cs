@@ -8,7 +8,7 @@ namespace Pocc.Client.Tests.Tasks;
 /// <summary><see cref="PoccClient.WaitForTaskAsync"/>: reports changes once each and outlasts a failing node.</summary>
 public sealed class TaskWaitTests
 {
-    private static readonly TaskModel Posted = new(1, "pocc1requester", "matmul_mod61", 2, 2, 2, new BlobRefModel(new string('1', 64), 46),
+    private static readonly TaskModel Posted = new(1, "pocc1requester", "matmul_mod61", "freivalds", 2, 2, 2, new BlobRefModel(new string('1', 64), 46),
         new BlobRefModel(new string('2', 64), 46), 0, 2, 1, 300, "1000", "posted", "none", 5, null, 0, 0, null, 0, 0, 122, 16, null);
 
     [Fact]

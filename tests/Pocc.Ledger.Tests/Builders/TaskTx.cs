@@ -1,3 +1,4 @@
+using Pocc.Proofs.Stark.Tasks;
 using Pocc.Core.Crypto;
 using Pocc.Core.Hashing;
 using Pocc.Ledger.Primitives;
@@ -35,6 +36,16 @@ internal static class Specs
 
     public static TaskSpec Float64(uint rows = 2, uint inner = 3, uint columns = 4, uint deadline = 5, uint tolerancePpb = 1_000, byte rounds = 20) =>
         new(TaskKind.MatmulFloat64, rows, inner, columns, Blob("A", rows, inner), Blob("B", inner, columns), tolerancePpb, rounds, 1, deadline);
+
+    /// <summary>A STARK task of <paramref name="steps"/> steps asking for <paramref name="bits"/> bits, with an inputs blob of the right size.</summary>
+    public static TaskSpec Stark(TaskKind kind = TaskKind.StarkPermutationChain, uint steps = 1_000, byte bits = 96, uint deadline = 5) =>
+        new(kind, steps, 0, 0,
+            new BlobRef(Blake3Hash.Of(System.Text.Encoding.UTF8.GetBytes($"stark-inputs/{kind}")), (ulong)StarkTaskBlobs.InputsSize(TaskKinds.StarkComputation(kind))),
+            default, 0, bits, 1, deadline);
+
+    /// <summary>A STARK result blob reference of <paramref name="size"/> bytes.</summary>
+    public static BlobRef StarkResult(ulong size = 60_000, string label = "proof") =>
+        new(Blake3Hash.Of(System.Text.Encoding.UTF8.GetBytes(label)), size);
 
     /// <summary>A blob reference of the right size for a rows×cols matrix; the root is a stand-in named by <paramref name="label"/>.</summary>
     public static BlobRef Blob(string label, uint rows, uint cols) =>

@@ -52,7 +52,18 @@ public sealed class TaskRefusalTests
         ["fee one below the minimum task fee"] = (Mod61, 999),
         ["fee 0"] = (Mod61, 0),
         ["unknown kind 0"] = (Mod61 with { Kind = 0 }, TaskTx.DefaultTaskFee),
-        ["unknown kind 3"] = (Mod61 with { Kind = (TaskKind)3 }, TaskTx.DefaultTaskFee),
+        ["unknown kind 5"] = (Mod61 with { Kind = (TaskKind)5 }, TaskTx.DefaultTaskFee),
+        ["a product's dimensions under a STARK kind"] = (Mod61 with { Kind = TaskKind.StarkPermutationChain }, TaskTx.DefaultTaskFee),
+        ["STARK with 0 steps"] = (Specs.Stark(steps: 0), TaskTx.DefaultTaskFee),
+        ["STARK with 2^20 steps"] = (Specs.Stark(steps: 1 << 20), TaskTx.DefaultTaskFee),
+        ["STARK asking 95 bits"] = (Specs.Stark(bits: 95), TaskTx.DefaultTaskFee),
+        ["STARK asking 105 bits of a 2^20-row trace"] = (Specs.Stark(steps: (1 << 20) - 1, bits: 105), TaskTx.DefaultTaskFee),
+        ["STARK with an inner dimension"] = (Specs.Stark() with { Inner = 1 }, TaskTx.DefaultTaskFee),
+        ["STARK with columns"] = (Specs.Stark() with { Columns = 4 }, TaskTx.DefaultTaskFee),
+        ["STARK with a tolerance"] = (Specs.Stark() with { ToleranceppB = 1 }, TaskTx.DefaultTaskFee),
+        ["STARK with a second input"] = (Specs.Stark() with { InputB = Mod61.InputB }, TaskTx.DefaultTaskFee),
+        ["STARK inputs one byte long"] = (Specs.Stark() with { InputA = Specs.Stark().InputA with { Size = Specs.Stark().InputA.Size + 1 } }, TaskTx.DefaultTaskFee),
+        ["STARK recurrence with a chain's inputs size"] = (Specs.Stark(TaskKind.StarkMatrixRecurrence) with { InputA = Specs.Stark().InputA }, TaskTx.DefaultTaskFee),
         ["unknown kind 255"] = (Float64 with { Kind = (TaskKind)255 }, TaskTx.DefaultTaskFee),
     };
 
@@ -85,6 +96,9 @@ public sealed class TaskRefusalTests
         ["float64 with tolerance 1"] = (Float64 with { ToleranceppB = 1 }, TaskTx.DefaultTaskFee),
         ["float64 with tolerance 10^9"] = (Float64 with { ToleranceppB = 1_000_000_000 }, TaskTx.DefaultTaskFee),
         ["fee at the minimum task fee"] = (Mod61, 1_000),
+        ["STARK chain of 1 step at 96 bits"] = (Specs.Stark(steps: 1), TaskTx.DefaultTaskFee),
+        ["STARK chain of 2^20 - 1 steps at 104 bits"] = (Specs.Stark(steps: (1 << 20) - 1, bits: 104), TaskTx.DefaultTaskFee),
+        ["STARK recurrence of 7 steps at 117 bits"] = (Specs.Stark(TaskKind.StarkMatrixRecurrence, steps: 7, bits: 117), TaskTx.DefaultTaskFee),
         ["fee of the whole balance left after the transaction fee"] = (Mod61, GenesisBuilder.DefaultBalance - TxBuilder.DefaultFee),
     };
 

@@ -123,7 +123,7 @@ internal sealed record TaskRefusal(
         ["stake of zero"] = new(TaskScene.Empty, _ => TaskTx.Register(Alice, stake: 0), LedgerErrors.ZeroAmount),
         ["stake above the balance"] = new(TaskScene.Empty, _ => TaskTx.Register(Alice, stake: GenesisBuilder.DefaultBalance), LedgerErrors.InsufficientFunds),
         ["no capabilities"] = new(TaskScene.Empty, _ => TaskTx.Register(Alice, capabilities: WorkerCapabilities.None), LedgerErrors.InvalidTask),
-        ["an unknown capability bit"] = new(TaskScene.Empty, _ => TaskTx.Register(Alice, capabilities: (WorkerCapabilities)(1u << 2)), LedgerErrors.InvalidTask),
+        ["an unknown capability bit"] = new(TaskScene.Empty, _ => TaskTx.Register(Alice, capabilities: (WorkerCapabilities)(1u << 4)), LedgerErrors.InvalidTask),
         ["known capabilities plus an unknown bit"] = new(TaskScene.Empty,
             _ => TaskTx.Register(Alice, capabilities: TaskKinds.All | (WorkerCapabilities)(1u << 31)), LedgerErrors.InvalidTask),
 
