@@ -86,8 +86,8 @@ public sealed class TaskRules
     private static void CheckStarkSpec(TaskSpec spec)
     {
         var computation = TaskKinds.StarkComputation(spec.Kind);
-        Require(spec.Rows is >= 1 and <= StarkComputations.MaxSteps, LedgerErrors.InvalidTask,
-            $"a STARK task's step count (rows) must be between 1 and {StarkComputations.MaxSteps}");
+        Require(spec.Rows is >= StarkComputations.MinSteps and <= StarkComputations.MaxSteps, LedgerErrors.InvalidTask,
+            $"a STARK task's step count (rows) must be between {StarkComputations.MinSteps} and {StarkComputations.MaxSteps}");
         Require(spec.Inner == 0 && spec.Columns == 0 && spec.ToleranceppB == 0 && spec.InputB == default, LedgerErrors.InvalidTask,
             "a STARK task has no inner or column dimension, no second input and no tolerance: give 0 for each");
         int logTrace = int.Log2(StarkComputations.TraceLength(computation, (int)spec.Rows));

@@ -55,8 +55,10 @@ public sealed class TaskRefusalTests
         ["unknown kind 5"] = (Mod61 with { Kind = (TaskKind)5 }, TaskTx.DefaultTaskFee),
         ["a product's dimensions under a STARK kind"] = (Mod61 with { Kind = TaskKind.StarkPermutationChain }, TaskTx.DefaultTaskFee),
         ["STARK with 0 steps"] = (Specs.Stark(steps: 0), TaskTx.DefaultTaskFee),
+        ["STARK with 62 steps"] = (Specs.Stark(steps: 62), TaskTx.DefaultTaskFee),
         ["STARK with 2^20 steps"] = (Specs.Stark(steps: 1 << 20), TaskTx.DefaultTaskFee),
         ["STARK asking 95 bits"] = (Specs.Stark(bits: 95), TaskTx.DefaultTaskFee),
+        ["STARK asking 119 bits of a 64-row trace"] = (Specs.Stark(steps: 63, bits: 119), TaskTx.DefaultTaskFee),
         ["STARK asking 105 bits of a 2^20-row trace"] = (Specs.Stark(steps: (1 << 20) - 1, bits: 105), TaskTx.DefaultTaskFee),
         ["STARK with an inner dimension"] = (Specs.Stark() with { Inner = 1 }, TaskTx.DefaultTaskFee),
         ["STARK with columns"] = (Specs.Stark() with { Columns = 4 }, TaskTx.DefaultTaskFee),
@@ -96,9 +98,9 @@ public sealed class TaskRefusalTests
         ["float64 with tolerance 1"] = (Float64 with { ToleranceppB = 1 }, TaskTx.DefaultTaskFee),
         ["float64 with tolerance 10^9"] = (Float64 with { ToleranceppB = 1_000_000_000 }, TaskTx.DefaultTaskFee),
         ["fee at the minimum task fee"] = (Mod61, 1_000),
-        ["STARK chain of 1 step at 96 bits"] = (Specs.Stark(steps: 1), TaskTx.DefaultTaskFee),
+        ["STARK chain of 63 steps at 96 bits"] = (Specs.Stark(steps: 63), TaskTx.DefaultTaskFee),
         ["STARK chain of 2^20 - 1 steps at 104 bits"] = (Specs.Stark(steps: (1 << 20) - 1, bits: 104), TaskTx.DefaultTaskFee),
-        ["STARK recurrence of 7 steps at 117 bits"] = (Specs.Stark(TaskKind.StarkMatrixRecurrence, steps: 7, bits: 117), TaskTx.DefaultTaskFee),
+        ["STARK recurrence of 63 steps at 118 bits"] = (Specs.Stark(TaskKind.StarkMatrixRecurrence, steps: 63, bits: 118), TaskTx.DefaultTaskFee),
         ["fee of the whole balance left after the transaction fee"] = (Mod61, GenesisBuilder.DefaultBalance - TxBuilder.DefaultFee),
     };
 

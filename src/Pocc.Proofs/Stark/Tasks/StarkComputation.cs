@@ -20,6 +20,12 @@ public enum StarkComputation : byte
 /// </summary>
 public static class StarkComputations
 {
+    /// <summary>
+    /// The fewest steps a task may ask for: a trace of 64 rows, so FRI's first layer (2·rows at blowup 8 and folding 4)
+    /// has room for the distinct queries of any security the field term allows at that size.
+    /// </summary>
+    public const int MinSteps = 63;
+
     /// <summary>The most steps a task may ask for: a trace of 2^20 rows, the size the benchmarks hold the prover to.</summary>
     public const int MaxSteps = (1 << 20) - 1;
 
@@ -108,9 +114,9 @@ public static class StarkComputations
 
     private static void CheckSteps(int steps)
     {
-        if (steps is < 1 or > MaxSteps)
+        if (steps is < MinSteps or > MaxSteps)
         {
-            throw new ArgumentOutOfRangeException(nameof(steps), steps, $"the step count must be in [1, {MaxSteps}]");
+            throw new ArgumentOutOfRangeException(nameof(steps), steps, $"the step count must be in [{MinSteps}, {MaxSteps}]");
         }
     }
 
