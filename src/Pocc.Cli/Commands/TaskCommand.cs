@@ -19,8 +19,8 @@ using Pocc.Storage.Blobs;
 namespace Pocc.Cli.Commands;
 
 /// <summary>
-/// <c>pocc task submit|status|result|verify</c>: post matrix-multiply tasks, follow them to settlement, fetch their
-/// verified results, and re-check a result locally so a requester need not trust the node's verdict.
+/// <c>pocc task submit|status|result|verify</c>: post matrix-multiply and STARK tasks, follow them to settlement, fetch
+/// their verified results, and re-check a result locally so a requester need not trust the node's verdict.
 /// </summary>
 public static class TaskCommand
 {
@@ -30,11 +30,11 @@ public static class TaskCommand
     /// <summary>Exit code when the local check of <c>task verify</c> disagrees with the chain's verdict.</summary>
     public const int DisagreementExitCode = 5;
 
-    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    internal static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public static Command Create() => new("task", "Post compute tasks, follow them, fetch and independently verify their results")
     {
-        new Command("submit", "Post a task") { SubmitMatmul() },
+        new Command("submit", "Post a task") { SubmitMatmul(), StarkTaskCommands.Submit() },
         Status(),
         Result(),
         Verify(),
@@ -211,7 +211,7 @@ public static class TaskCommand
                 File.Delete(temp);
             }
             await result.InvocationConfiguration.Output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                $"wrote {target.FullName}: the {task.Rows}x{task.Columns} {task.Dtype} result of task {task.Id} ({committed.Size} bytes, root {committed.Root}, {task.State})")).ConfigureAwait(false);
+                $"wrote {target.FullName}: the {task.ResultText} of task {task.Id} ({committed.Size} bytes, root {committed.Root}, {task.State})")).ConfigureAwait(false);
             return 0;
         }));
         return command;
@@ -223,7 +223,7 @@ public static class TaskCommand
         var node = CommonOptions.Node();
         var json = CommonOptions.Json();
         var command = new Command("verify",
-            "Re-check a committed result here: fetch A, B and C (checked against their roots), derive the challenge seed from the commit block's hash, run Freivalds, compare with the chain's verdict")
+            "Re-check a committed result here and compare with the chain's verdict: for a product fetch A, B and C (checked against their roots), derive the challenge seed from the commit block's hash and run Freivalds; for a STARK task fetch the inputs and the result and check its proof")
         {
             id, node, json,
         };
@@ -236,6 +236,10 @@ public static class TaskCommand
             if (task.Result is not { } committed || task.CommitHeight == 0)
             {
                 throw new CliException($"task {task.Id} is {task.State} and has no committed result to verify", NotSettledExitCode);
+            }
+            if (task.Policy == VerificationPolicy.Stark)
+            {
+                return await StarkTaskCommands.VerifyAsync(client, task, committed, result.GetValue(json), output, url, cancellationToken).ConfigureAwait(false);
             }
 
             // The challenges depend on the hash of the block that recorded the commitment, which the worker could not
@@ -269,10 +273,7 @@ public static class TaskCommand
             bool accepted = check?.Accepted ?? false;
             string localOutcome = malformed is not null ? "malformed_result" : accepted ? "verified" : "wrong_result";
 
-            // The chain's verdict: verified/settled accept; wrong/malformed results reject; anything else is no verdict.
-            bool? chainAccepted = task.State is "verified" or "settled" ? true
-                : task.Outcome is "wrong_result" or "malformed_result" && task.State == "rejected" ? false
-                : null;
+            bool? chainAccepted = ChainAccepted(task);
             bool agrees = seedMatches && (chainAccepted is null || chainAccepted == accepted);
             int exitCode = !agrees ? DisagreementExitCode : chainAccepted is null && !accepted ? NotSettledExitCode : 0;
 
@@ -319,11 +320,17 @@ public static class TaskCommand
         return command;
     }
 
+    /// <summary>The chain's verdict: verified/settled accept; wrong/malformed results reject; anything else is no verdict.</summary>
+    internal static bool? ChainAccepted(TaskView task) =>
+        task.State is "verified" or "settled" ? true
+        : task.Outcome is "wrong_result" or "malformed_result" && task.State == "rejected" ? false
+        : null;
+
     /// <summary>
     /// Posts the task and waits (at most <see cref="TxCommand.FinalityTimeout"/>) until the posting is finalized and the
     /// task has its id.
     /// </summary>
-    private static async Task<PostedTask> PostAsync(TransactionSubmitter submitter, TaskSpec spec, Amount fee, CancellationToken cancellationToken)
+    internal static async Task<PostedTask> PostAsync(TransactionSubmitter submitter, TaskSpec spec, Amount fee, CancellationToken cancellationToken)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(TxCommand.FinalityTimeout);
@@ -338,7 +345,7 @@ public static class TaskCommand
     }
 
     /// <summary>Follows the task, printing each change, until it closes or <paramref name="timeout"/> passes. 0 if settled.</summary>
-    private static async Task<int> FollowAsync(PoccClient client, ulong id, TimeSpan timeout, TextWriter output, CancellationToken cancellationToken)
+    internal static async Task<int> FollowAsync(PoccClient client, ulong id, TimeSpan timeout, TextWriter output, CancellationToken cancellationToken)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(timeout);
@@ -364,7 +371,9 @@ public static class TaskCommand
 
     private static string Describe(TaskView task, TaskView? previous)
     {
-        string soundness = task.Kind == TaskKind.MatmulMod61
+        string soundness = task.Policy == VerificationPolicy.Stark
+            ? $"its STARK proof was checked at {task.SoundnessBits} or more bits of conjectured security"
+            : task.Kind == TaskKind.MatmulMod61
             ? $"{task.SoundnessBits} bits of soundness: a wrong result passes {task.Rounds} exact Freivalds round{(task.Rounds == 1 ? "" : "s")} with probability at most 2^-{task.SoundnessBits}"
             : $"{task.SoundnessBits} bits of soundness: a result off by more than {task.TolerancePpb} ppb passes {task.Rounds} Freivalds rounds with probability at most 2^-{task.SoundnessBits}";
         return task.State switch

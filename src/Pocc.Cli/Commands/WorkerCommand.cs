@@ -20,8 +20,8 @@ public static class WorkerCommand
         var stake = new Option<ulong?>("--stake") { Description = $"Stake to lock when registering (default: {WorkerAgentOptions.DefaultStake.Value}, ten times the default minimum worker stake; a worker below the minimum gets no tasks, and a missed deadline costs 1% of stake)" };
         var capabilities = new Option<string>("--capabilities")
         {
-            Description = "Task kinds to declare when registering: comma-separated f64, mod61",
-            DefaultValueFactory = _ => "f64,mod61",
+            Description = "Task kinds to declare when registering: comma-separated f64, mod61, permutation-chain, matrix-recurrence (the last two are STARK-proven; their wire names work too)",
+            DefaultValueFactory = _ => "f64,mod61,permutation-chain,matrix-recurrence",
         };
         var fee = new Option<ulong>("--fee") { Description = "Fee of each transaction the worker sends", DefaultValueFactory = _ => 10 };
         var faultyRate = new Option<double>("--faulty-rate")
@@ -99,7 +99,7 @@ public static class WorkerCommand
         return new Command("worker", "Run a compute-market worker") { run };
     }
 
-    /// <summary>"f64,mod61" → capability flags.</summary>
+    /// <summary>"f64,mod61,permutation-chain" → capability flags.</summary>
     internal static WorkerCapabilities ParseCapabilities(string text)
     {
         var capabilities = WorkerCapabilities.None;
@@ -109,7 +109,9 @@ public static class WorkerCommand
             {
                 "f64" or "matmul_f64" => WorkerCapabilities.MatmulFloat64,
                 "mod61" or "matmul_mod61" => WorkerCapabilities.MatmulMod61,
-                _ => throw new CliException($"--capabilities: unknown task kind '{part}' (use f64, mod61)"),
+                "permutation-chain" or "stark_permutation_chain" => WorkerCapabilities.StarkPermutationChain,
+                "matrix-recurrence" or "stark_matrix_recurrence" => WorkerCapabilities.StarkMatrixRecurrence,
+                _ => throw new CliException($"--capabilities: unknown task kind '{part}' (use f64, mod61, permutation-chain, matrix-recurrence)"),
             };
         }
         return capabilities == WorkerCapabilities.None ? throw new CliException("--capabilities must name at least one task kind") : capabilities;

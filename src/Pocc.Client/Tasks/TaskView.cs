@@ -52,6 +52,11 @@ public sealed record TaskView(
         ? string.Create(CultureInfo.InvariantCulture, $"{Rows} steps")
         : string.Create(CultureInfo.InvariantCulture, $"{Rows}x{Inner}x{Columns}");
 
+    /// <summary>What the result blob holds, as messages name it: "2x4 mod61 result", "STARK result (outputs and proof)".</summary>
+    public string ResultText => Policy == VerificationPolicy.Stark
+        ? "STARK result (outputs and proof)"
+        : string.Create(CultureInfo.InvariantCulture, $"{Rows}x{Columns} {Dtype} result");
+
     /// <summary>The relative tolerance of a float64 check (parts per billion / 10^9); 0 for exact tasks.</summary>
     public double RelativeTolerance => TolerancePpb / 1e9;
 

@@ -69,6 +69,14 @@ public static class TaskKinds
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "not a STARK task kind"),
     };
 
+    /// <summary>The task kind that proves <paramref name="computation"/>.</summary>
+    public static TaskKind ForStarkComputation(StarkComputation computation) => computation switch
+    {
+        Proofs.Stark.Tasks.StarkComputation.PermutationChain => TaskKind.StarkPermutationChain,
+        Proofs.Stark.Tasks.StarkComputation.MatrixRecurrence => TaskKind.StarkMatrixRecurrence,
+        _ => throw new ArgumentOutOfRangeException(nameof(computation), computation, "unknown STARK computation"),
+    };
+
     public const WorkerCapabilities All = WorkerCapabilities.MatmulFloat64 | WorkerCapabilities.MatmulMod61
         | WorkerCapabilities.StarkPermutationChain | WorkerCapabilities.StarkMatrixRecurrence;
 

@@ -61,6 +61,10 @@ public abstract partial class TaskMarketFixture : IAsyncLifetime
     internal Task<CommandResult> SubmitAndWaitAsync(params string[] args) =>
         PoccAsync(["task", "submit", "matmul", .. args, "--key", RequesterKey, "--wait", "--timeout", "90"]);
 
+    /// <summary><c>pocc task submit stark</c> as the requester, waiting for the outcome.</summary>
+    internal Task<CommandResult> SubmitStarkAndWaitAsync(params string[] args) =>
+        PoccAsync(["task", "submit", "stark", .. args, "--key", RequesterKey, "--wait", "--timeout", "90"]);
+
     /// <summary>Uploads a file with <c>pocc blob put</c>; returns its root.</summary>
     internal async Task<string> PutBlobAsync(string file) =>
         CliAssert.Json(await PoccAsync("blob", "put", file, "--json"))["root"]!.GetValue<string>();

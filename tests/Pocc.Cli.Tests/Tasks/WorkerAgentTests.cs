@@ -74,7 +74,10 @@ public sealed class WorkerAgentTests
     [Theory]
     [InlineData("f64", WorkerCapabilities.MatmulFloat64)]
     [InlineData("mod61", WorkerCapabilities.MatmulMod61)]
-    [InlineData("f64, matmul_mod61", TaskKinds.All)]
+    [InlineData("f64, matmul_mod61", WorkerCapabilities.MatmulFloat64 | WorkerCapabilities.MatmulMod61)]
+    [InlineData("permutation-chain", WorkerCapabilities.StarkPermutationChain)]
+    [InlineData("stark_matrix_recurrence", WorkerCapabilities.StarkMatrixRecurrence)]
+    [InlineData("f64,mod61,permutation-chain,matrix-recurrence", TaskKinds.All)]
     public void Capabilities_are_parsed_from_their_names(string text, WorkerCapabilities expected)
     {
         Assert.Equal(expected, WorkerCommand.ParseCapabilities(text));
