@@ -1,3 +1,5 @@
+using Pocc.Proofs.Stark;
+using Pocc.Proofs.Stark.Tasks;
 using System.Diagnostics;
 using System.Net;
 using System.Text.RegularExpressions;
@@ -53,6 +55,22 @@ public sealed partial class MarketTests(MarketFixture market) : IClassFixture<Ma
         Assert.True(MatmulExecutor.CreateDefault(preferManaged: true, maxDegreeOfParallelism: 1).Multiply(a, b).ContentEquals(c), "the settled result is not A·B");
         Assert.Equal(task, await _client.GetTaskAsync(task.Id, Timeout));
         Assert.Equal(type == MatrixElementType.Mod61 ? 122 : 16, task.SoundnessBits);
+    }
+
+    [Fact]
+    public async Task A_STARK_task_settles_and_its_outputs_are_read_after_the_proof_is_checked_here()
+    {
+        using var requester = new TransactionSubmitter(_client, market.TakeRequester(), new Amount(10));
+        Goldilocks[] inputs = [.. Enumerable.Range(1, StarkComputations.InputElements(StarkComputation.MatrixRecurrence)).Select(i => Goldilocks.FromCanonical((ulong)i))];
+
+        var posted = await requester.PostStarkTaskAsync(StarkComputation.MatrixRecurrence, inputs, 511, new StarkTaskOptions { Fee = new Amount(2_000) }, Timeout);
+        var task = await _client.WaitForTaskAsync(posted.Id, cancellationToken: Timeout);
+        var outputs = await _client.DownloadVerifiedOutputsAsync(task, Timeout);
+
+        Assert.Equal("settled", task.State);
+        Assert.Equal("stark", task.Policy);
+        Assert.Equal(StarkParameters.DefaultSecurityBits, task.SoundnessBits);
+        Assert.Equal(StarkComputations.Compute(StarkComputation.MatrixRecurrence, inputs, 511), outputs);
     }
 
     [Fact]
@@ -130,7 +148,7 @@ public sealed partial class MarketTests(MarketFixture market) : IClassFixture<Ma
         var noTask = await Assert.ThrowsAsync<PoccApiException>(() => _client.GetTaskAsync(987_654, Timeout));
 
         Assert.Contains(listed.Workers, w => w.Address == worker.Address);
-        Assert.Equal(["matmul_f64", "matmul_mod61"], worker.Capabilities);
+        Assert.Equal(["matmul_f64", "matmul_mod61", "stark_permutation_chain", "stark_matrix_recurrence"], worker.Capabilities);
         Assert.Equal(LedgerErrors.WorkerNotFound, unknown.Code);
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
         Assert.Equal(LedgerErrors.TaskNotFound, noTask.Code);
