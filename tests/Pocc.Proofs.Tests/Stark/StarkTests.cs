@@ -85,6 +85,33 @@ public class StarkTests
     }
 
     [Fact]
+    public void A_proof_does_not_verify_other_public_inputs()
+    {
+        PermutationChainAir chain = Chain(7, 11);
+        byte[] proof = StarkProver.Prove(chain, Parameters).Encode();
+        Goldilocks[] input = RandomElements(new Random(11), PermutationChainAir.Width);
+        Goldilocks[] final = PermutationChainAir.Compute(input, chain.Steps);
+        Assert.True(Verifies(new PermutationChainAir(input, chain.Steps, final), proof));
+
+        // Another initial state with the same final state, one step fewer, and the true statement of one step fewer.
+        Goldilocks[] otherInput = [.. input];
+        otherInput[3] += Goldilocks.One;
+        Assert.False(Verifies(new PermutationChainAir(otherInput, chain.Steps, final), proof));
+        Assert.False(Verifies(new PermutationChainAir(input, chain.Steps - 1, final), proof));
+        Assert.False(Verifies(new PermutationChainAir(input, chain.Steps - 1, PermutationChainAir.Compute(input, chain.Steps - 1)), proof));
+
+        MatrixRecurrenceAir recurrence = Recurrence(7, 12);
+        byte[] recurrenceProof = StarkProver.Prove(recurrence, Parameters).Encode();
+        var random = new Random(12);
+        int d = MatrixRecurrenceAir.Dimension;
+        Goldilocks[] matrix = RandomElements(random, d * d), offset = RandomElements(random, d), initial = RandomElements(random, d);
+        Goldilocks[] v = MatrixRecurrenceAir.Compute(matrix, offset, initial, recurrence.Steps);
+        Assert.True(Verifies(new MatrixRecurrenceAir(matrix, offset, initial, recurrence.Steps, v), recurrenceProof));
+        matrix[5] += Goldilocks.One;
+        Assert.False(Verifies(new MatrixRecurrenceAir(matrix, offset, initial, recurrence.Steps, v), recurrenceProof));
+    }
+
+    [Fact]
     public void A_wrong_final_state_cannot_be_proved()
     {
         // The honest trace does not end in the claimed state, so a boundary quotient is no polynomial.
