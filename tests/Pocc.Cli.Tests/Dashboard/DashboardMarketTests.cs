@@ -21,6 +21,26 @@ public sealed class DashboardSettledTaskTests(BrowserFixture browser, HonestMark
         await Expect(page.TaskState).ToHaveTextAsync("settled");
         await Expect(page.TaskOutcome).ToContainTextAsync("verified");
     }
+
+    [Fact]
+    public async Task A_STARK_task_shows_its_steps_and_its_policy()
+    {
+        var page = new DashboardPage(await browser.NewPageAsync(), market.Url);
+        await page.OpenAsync("/tasks");
+        await page.ExpectLiveAsync();
+
+        var submit = await market.PoccAsync("task", "submit", "stark", "--computation", "permutation-chain", "--steps", "511", "--fee", "5000",
+            "--key", market.RequesterKey);
+        CliAssert.Succeeded(submit);
+        string id = TaskMarketFixture.PostedTaskId(submit);
+
+        await DashboardMarketSteps.ExpectTaskStateAsync(page, id, "settled");
+        await Expect(page.TaskRow(id)).ToContainTextAsync("511 steps");
+        await page.NavigateAsync($"/tasks/{id}");
+        await Expect(page.TaskState).ToHaveTextAsync("settled");
+        await Expect(page.Page.GetByText("STARK: validators check the proof")).ToBeVisibleAsync();
+        await Expect(page.Page.GetByText("at least 96 bits, conjectured")).ToBeVisibleAsync();
+    }
 }
 
 /// <summary>A task whose worker commits a wrong result is shown as rejected, list and detail alike.</summary>

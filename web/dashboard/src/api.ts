@@ -117,6 +117,9 @@ export interface TaskModel {
   id: number;
   requester: string;
   kind: string;
+  /** How validators check the result: "freivalds" (a product) or "stark" (a proof in the result blob). */
+  policy: string;
+  /** For a STARK task, the step count. */
   rows: number;
   inner: number;
   columns: number;

@@ -23,7 +23,7 @@ export const outcomeText = (outcome: string): HTMLElement =>
 const taskColumns: Column<TaskModel>[] = [
   { title: 'task', cell: (t) => taskLink(t.id) },
   { title: 'kind', cell: (t) => t.kind },
-  { title: 'size', cell: (t) => `${t.rows}×${t.inner}×${t.columns}` },
+  { title: 'size', cell: (t) => (t.policy === 'stark' ? `${t.rows} steps` : `${t.rows}×${t.inner}×${t.columns}`) },
   { title: 'state', class: 'col-state', cell: (t) => stateBadge(t.state) },
   { title: 'outcome', class: 'col-outcome', cell: (t) => outcomeText(t.outcome) },
   { title: 'worker', class: 'col-worker', cell: (t) => workerLink(t.worker) },
