@@ -8,6 +8,7 @@ using System.Text.Json;
 using Pocc.Cli.Bench;
 using Pocc.Client.Models;
 using Pocc.Cli.Common;
+using Pocc.Proofs.Stark.Tasks;
 using Pocc.Cli.Devnet;
 using Pocc.Cli.Workers;
 using Pocc.Compute.Matmul;
@@ -50,9 +51,14 @@ public static class DevnetCommand
         var taskN = new Option<int>("--task-n") { Description = "Matrix size n of the workload's n×n×n products (large enough that computing, not moving data, dominates)", DefaultValueFactory = _ => 1536 };
         var taskDtype = new Option<string>("--task-dtype") { Description = "mod61 (exact) or f64", DefaultValueFactory = _ => "mod61" };
         taskDtype.AcceptOnlyFromAmong("mod61", "f64");
+        var starkSteps = new Option<int>("--stark-steps")
+        {
+            Description = $"Steps of the workload's STARK tasks, one task in {TaskWorkload.StarkEvery} (alternately a permutation chain and a matrix recurrence, proven at 96 bits); 0: products only",
+            DefaultValueFactory = _ => 16_383,
+        };
         var command = new Command("devnet", "Run a local single-validator devnet with a transfer load, workers and a matmul workload")
         {
-            duration, home, summary, accounts, rate, noLoad, apiUrl, interval, workers, faultyRate, taskN, taskDtype,
+            duration, home, summary, accounts, rate, noLoad, apiUrl, interval, workers, faultyRate, taskN, taskDtype, starkSteps,
         };
         command.SetAction(async (result, _) =>
         {
@@ -72,6 +78,10 @@ public static class DevnetCommand
             {
                 throw new CliException("--faulty-rate must be between 0 and 1 and --task-n between 1 and 4096");
             }
+            if (result.GetValue(starkSteps) is not 0 and (< StarkComputations.MinSteps or > StarkComputations.MaxSteps))
+            {
+                throw new CliException($"--stark-steps must be 0 or between {StarkComputations.MinSteps} and {StarkComputations.MaxSteps}");
+            }
             int workerCount = result.GetValue(workers);
             // With workers the machine's cores go to the compute market; the transfer load then runs at a modest default rate.
             double transferRate = result.GetResult(rate) is not { Implicit: false } && workerCount > 0 ? 200 : result.GetValue(rate);
@@ -79,13 +89,13 @@ public static class DevnetCommand
                 result.GetValue(home), result.GetValue(duration), result.GetValue(summary), result.GetValue(accounts),
                 transferRate, !result.GetValue(noLoad), result.GetValue(apiUrl)!, result.GetValue(interval),
                 workerCount, result.GetValue(faultyRate), (uint)result.GetValue(taskN),
-                result.GetValue(taskDtype) == "f64" ? TaskKind.MatmulFloat64 : TaskKind.MatmulMod61)).ConfigureAwait(false);
+                result.GetValue(taskDtype) == "f64" ? TaskKind.MatmulFloat64 : TaskKind.MatmulMod61, (uint)result.GetValue(starkSteps))).ConfigureAwait(false);
         });
         return command;
     }
 
     private sealed record DevnetSettings(string? Home, double? DurationSeconds, string? SummaryFile, int Accounts, double Rate, bool Load, string ApiUrl, int BlockIntervalMs,
-        int Workers, double FaultyRate, uint TaskN, TaskKind TaskKind);
+        int Workers, double FaultyRate, uint TaskN, TaskKind TaskKind, uint StarkSteps);
 
     private static async Task<int> RunAsync(DevnetSettings settings)
     {
@@ -152,10 +162,10 @@ public static class DevnetCommand
             Console.WriteLine(settings.DurationSeconds is { } d ? $"running for {d} s" : "running; press Ctrl-C to stop");
 
             var load = new LoadGenerator(chain, pool, loadKeys, settings.Rate, maxPending: 3 * Math.Max(1_000, chain.Parameters.MaxBlockTransactions / 2));
-            var market = settings.Workers > 0 ? new DevnetMarket(app, url, settings.Workers, settings.FaultyRate, settings.TaskKind, settings.TaskN) : null;
+            var market = settings.Workers > 0 ? new DevnetMarket(app, url, settings.Workers, settings.FaultyRate, settings.TaskKind, settings.TaskN, settings.StarkSteps) : null;
             if (market is not null)
             {
-                Console.WriteLine($"workers: {settings.Workers} ({(settings.FaultyRate > 0 ? $"worker 0 corrupts {settings.FaultyRate:P0} of its results" : "all honest")}); workload: {settings.TaskN}x{settings.TaskN}x{settings.TaskN} {(settings.TaskKind == TaskKind.MatmulMod61 ? "mod61" : "f64")}");
+                Console.WriteLine($"workers: {settings.Workers} ({(settings.FaultyRate > 0 ? $"worker 0 corrupts {settings.FaultyRate:P0} of its results" : "all honest")}); workload: {settings.TaskN}x{settings.TaskN}x{settings.TaskN} {(settings.TaskKind == TaskKind.MatmulMod61 ? "mod61" : "f64")}{(settings.StarkSteps > 0 ? $", and one task in {TaskWorkload.StarkEvery} a STARK-proven computation of {settings.StarkSteps} steps" : "")}");
                 Console.WriteLine($"matmul: {market.Executor.Description}");
             }
             var cpuAtStart = Process.GetCurrentProcess().TotalProcessorTime;

@@ -24,7 +24,7 @@ public sealed class DevnetMarket : IDisposable
     private readonly ulong _firstTaskId;
     private readonly KeyPair _requester;
 
-    public DevnetMarket(WebApplication app, string nodeUrl, int workers, double faultyRate, TaskKind kind, uint n)
+    public DevnetMarket(WebApplication app, string nodeUrl, int workers, double faultyRate, TaskKind kind, uint n, uint starkSteps)
     {
         var chain = app.Services.GetRequiredService<Blockchain>();
         Executor = MatmulExecutor.CreateDefault();
@@ -39,7 +39,7 @@ public sealed class DevnetMarket : IDisposable
         }
         _requester = DevnetAccounts.Requester();
         _workload = new TaskWorkload(chain, app.Services.GetRequiredService<TransactionPool>(), app.Services.GetRequiredService<BlobStore>(),
-            _requester, kind, n, openTarget: Math.Max(2, 2 * workers), fee: new Amount(100_000));
+            _requester, kind, n, starkSteps, openTarget: Math.Max(2, 2 * workers), fee: new Amount(100_000));
     }
 
     public MatmulExecutor Executor { get; }
