@@ -47,17 +47,15 @@ internal static class StarkTaskCommands
         };
         var inputs = new Option<string?>("--inputs") { Description = "The input field elements, comma-separated decimal integers below 2^64 − 2^32 + 1 (default: generated from --seed)" };
         var seed = new Option<string?>("--seed") { Description = "Generate the inputs deterministically from this seed (default: a random seed)" };
-        var deadline = new Option<uint>("--deadline-blocks") { Description = "Blocks the assigned worker has to commit a result", DefaultValueFactory = _ => MatmulTaskOptions.DefaultDeadlineBlocks };
-        var txFee = new Option<ulong>("--tx-fee") { Description = "Fee of the posting transaction", DefaultValueFactory = _ => 10 };
-        var key = KeysCommand.KeyOption();
-        var home = CommonOptions.Home();
-        var node = CommonOptions.Node();
-        var wait = new Option<bool>("--wait") { Description = "Follow the task until it is settled, rejected or expired; exit 0 if settled, 4 if not" };
-        var timeout = new Option<int>("--timeout") { Description = "Seconds --wait waits at most", DefaultValueFactory = _ => 600 };
+        var posting = new TaskPostingOptions();
         var command = new Command("stark", "Post a computation whose result a worker proves with a STARK, so validators check a proof instead of re-running it")
         {
-            computation, steps, fee, bits, inputs, seed, deadline, txFee, key, home, node, wait, timeout,
+            computation, steps, fee, bits, inputs, seed,
         };
+        foreach (var option in posting.All)
+        {
+            command.Options.Add(option);
+        }
         command.SetAction(NodeClient.Action(async (result, cancellationToken) =>
         {
             var output = result.InvocationConfiguration.Output;
@@ -73,11 +71,7 @@ internal static class StarkTaskCommands
             {
                 throw new CliException($"--security-bits must be between {StarkParameters.DefaultSecurityBits} and {maxBits} for {stepCount} steps");
             }
-            uint deadlineBlocks = result.GetValue(deadline);
-            if (deadlineBlocks is < 1 or > 100_000)
-            {
-                throw new CliException("--deadline-blocks must be between 1 and 100000");
-            }
+            uint deadlineBlocks = posting.DeadlineBlocks(result);
             string? inputText = result.GetValue(inputs);
             if (inputText is not null && result.GetValue(seed) is not null)
             {
@@ -87,22 +81,16 @@ internal static class StarkTaskCommands
                 ? ParseInputs(inputText, StarkComputations.InputElements(chosen))
                 : GenerateInputs(result.GetValue(seed) ?? Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)), chosen, output);
 
-            using var signer = KeysCommand.LoadKey(result.GetValue(key), result.GetValue(home)!);
-            using var client = NodeClient.Connect(result.GetValue(node)!);
+            using var signer = KeysCommand.LoadKey(result.GetValue(posting.Key), result.GetValue(posting.Home)!);
+            using var client = NodeClient.Connect(result.GetValue(posting.Node)!);
             var blob = await client.UploadStarkInputsAsync(chosen, values, cancellationToken).ConfigureAwait(false);
             await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"  inputs ({values.Length} elements): {blob.Root} ({blob.Size} bytes)")).ConfigureAwait(false);
 
             var options = new StarkTaskOptions { Fee = new Amount(result.GetValue(fee)), SecurityBits = (byte)securityBits, DeadlineBlocks = deadlineBlocks };
             var spec = options.ToSpec(chosen, (uint)stepCount, blob);
-            using var submitter = new TransactionSubmitter(client, signer, new Amount(result.GetValue(txFee)));
-            var posted = await TaskCommand.PostAsync(submitter, spec, options.Fee, cancellationToken).ConfigureAwait(false);
-            await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                $"task {posted.Id} posted at height {posted.Height} (transaction {posted.Transaction.Hash}; {WireNames.Name(spec.Kind)}, {stepCount} steps, at least {securityBits} bits of conjectured security, {spec.ComputeUnits} compute units)")).ConfigureAwait(false);
-            if (!result.GetValue(wait))
-            {
-                return 0;
-            }
-            return await TaskCommand.FollowAsync(client, posted.Id, TimeSpan.FromSeconds(result.GetValue(timeout)), output, cancellationToken).ConfigureAwait(false);
+            return await posting.PostAsync(result, client, signer, spec, options.Fee,
+                string.Create(CultureInfo.InvariantCulture, $"{WireNames.Name(spec.Kind)}, {stepCount} steps, at least {securityBits} bits of conjectured security, {spec.ComputeUnits} compute units"),
+                cancellationToken).ConfigureAwait(false);
         }));
         return command;
     }

@@ -50,20 +50,18 @@ public static class TaskCommand
         var fee = new Option<ulong>("--fee") { Description = "Fee escrowed for the worker, in base units", Required = true };
         var rounds = new Option<int?>("--rounds") { Description = $"Freivalds rounds (default: {MatmulTaskOptions.DefaultMod61Rounds} for mod61 = 122 bits, {MatmulTaskOptions.DefaultFloat64Rounds} for f64)" };
         var tolerance = new Option<uint?>("--tolerance-ppb") { Description = $"f64 only: relative tolerance in parts per billion (default {MatmulTaskOptions.DefaultTolerancePpb})" };
-        var deadline = new Option<uint>("--deadline-blocks") { Description = "Blocks the assigned worker has to commit a result", DefaultValueFactory = _ => MatmulTaskOptions.DefaultDeadlineBlocks };
         var seed = new Option<string?>("--seed") { Description = "Generate A and B deterministically from this seed (default: a random seed)" };
         var inputA = new Option<string?>("--a") { Description = "Use this already uploaded blob (root) as A instead of generating one" };
         var inputB = new Option<string?>("--b") { Description = "Use this already uploaded blob (root) as B" };
-        var txFee = new Option<ulong>("--tx-fee") { Description = "Fee of the posting transaction", DefaultValueFactory = _ => 10 };
-        var key = KeysCommand.KeyOption();
-        var home = CommonOptions.Home();
-        var node = CommonOptions.Node();
-        var wait = new Option<bool>("--wait") { Description = "Follow the task until it is settled, rejected or expired; exit 0 if settled, 4 if not" };
-        var timeout = new Option<int>("--timeout") { Description = "Seconds --wait waits at most", DefaultValueFactory = _ => 600 };
+        var posting = new TaskPostingOptions();
         var command = new Command("matmul", "Post C = A·B: generate (or name) the inputs, upload them, escrow the fee")
         {
-            n, m, k, dtype, fee, rounds, tolerance, deadline, seed, inputA, inputB, txFee, key, home, node, wait, timeout,
+            n, m, k, dtype, fee, rounds, tolerance, seed, inputA, inputB,
         };
+        foreach (var option in posting.All)
+        {
+            command.Options.Add(option);
+        }
         command.SetAction(NodeClient.Action(async (result, cancellationToken) =>
         {
             var output = result.InvocationConfiguration.Output;
@@ -99,11 +97,7 @@ public static class TaskCommand
                     throw new CliException("--tolerance-ppb must be between 1 and 1000000000");
                 }
             }
-            uint deadlineBlocks = result.GetValue(deadline);
-            if (deadlineBlocks is < 1 or > 100_000)
-            {
-                throw new CliException("--deadline-blocks must be between 1 and 100000");
-            }
+            uint deadlineBlocks = posting.DeadlineBlocks(result);
             string? rootA = result.GetValue(inputA), rootB = result.GetValue(inputB);
             if ((rootA is null) != (rootB is null))
             {
@@ -114,8 +108,8 @@ public static class TaskCommand
                 throw new CliException("--seed generates the inputs; it cannot be combined with --a and --b");
             }
 
-            using var signer = KeysCommand.LoadKey(result.GetValue(key), result.GetValue(home)!);
-            string url = result.GetValue(node)!;
+            using var signer = KeysCommand.LoadKey(result.GetValue(posting.Key), result.GetValue(posting.Home)!);
+            string url = result.GetValue(posting.Node)!;
             using var client = NodeClient.Connect(url);
 
             BlobRef a, b;
@@ -137,15 +131,8 @@ public static class TaskCommand
             await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"  B {inner}x{columns} {Matrix.ElementTypeName(type)}: {b.Root} ({b.Size} bytes)")).ConfigureAwait(false);
 
             var spec = new TaskSpec(kind, (uint)rows, (uint)inner, (uint)columns, a, b, tolerancePpb, (byte)roundCount, 1, deadlineBlocks);
-            using var submitter = new TransactionSubmitter(client, signer, new Amount(result.GetValue(txFee)));
-            var posted = await PostAsync(submitter, spec, new Amount(result.GetValue(fee)), cancellationToken).ConfigureAwait(false);
-            await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                $"task {posted.Id} posted at height {posted.Height} (transaction {posted.Transaction.Hash}; {spec.SoundnessBits} bits of soundness, {spec.ComputeUnits} compute units)")).ConfigureAwait(false);
-            if (!result.GetValue(wait))
-            {
-                return 0;
-            }
-            return await FollowAsync(client, posted.Id, TimeSpan.FromSeconds(result.GetValue(timeout)), output, cancellationToken).ConfigureAwait(false);
+            return await posting.PostAsync(result, client, signer, spec, new Amount(result.GetValue(fee)),
+                string.Create(CultureInfo.InvariantCulture, $"{spec.SoundnessBits} bits of soundness, {spec.ComputeUnits} compute units"), cancellationToken).ConfigureAwait(false);
         }));
         return command;
     }
