@@ -8,7 +8,6 @@ using Pocc.Cli.Common;
 using Pocc.Client;
 using Pocc.Client.Models;
 using Pocc.Client.Tasks;
-using Pocc.Client.Transactions;
 using Pocc.Core.Encoding;
 using Pocc.Core.Hashing;
 using Pocc.Ledger.Primitives;
