@@ -4,23 +4,44 @@ using Pocc.Core.Hashing;
 namespace Pocc.Consensus.Tendermint;
 
 /// <summary>
-/// Every accepted message of the current height, by round: one proposal per round, the prevotes and precommits,
-/// and which validators have spoken in each round (with their power) for the round-skip rule.
+/// Every accepted message of the current height, by round: the proposals, the prevotes and precommits, and which
+/// validators have spoken in each round (with their power) for the round-skip rule.
 /// </summary>
 internal sealed class HeightMessages
 {
-    private readonly Dictionary<int, Proposal> _proposals = [];
+    /// <summary>
+    /// Proposals kept per round. Only an equivocating proposer sends two; keeping both lets a node that got the
+    /// "other" one first still decide when the rest of the network decided on it, and the cap bounds memory.
+    /// </summary>
+    public const int MaxProposalsPerRound = 2;
+
+    private readonly Dictionary<int, List<Proposal>> _proposals = [];
     private readonly Dictionary<(int Round, VoteType Type), RoundVotes> _votes = [];
     private readonly Dictionary<int, (HashSet<Address> Senders, UInt128 Power)> _senders = [];
 
-    public IEnumerable<Proposal> Proposals => _proposals.Values;
+    public IEnumerable<Proposal> Proposals => _proposals.Values.SelectMany(round => round);
 
-    public Proposal? ProposalAt(int round) => _proposals.GetValueOrDefault(round);
+    /// <summary>The round's proposals in the order they arrived.</summary>
+    public IReadOnlyList<Proposal> ProposalsAt(int round) => _proposals.GetValueOrDefault(round) ?? [];
 
-    public void AddProposal(Proposal proposal, ulong power)
+    public AddVoteResult AddProposal(Proposal proposal, ulong power)
     {
-        _proposals.Add(proposal.Round, proposal);
-        RecordSender(proposal.Round, proposal.Proposer, power);
+        if (!_proposals.TryGetValue(proposal.Round, out var proposals))
+        {
+            _proposals.Add(proposal.Round, [proposal]);
+            RecordSender(proposal.Round, proposal.Proposer, power);
+            return AddVoteResult.Added;
+        }
+        if (proposals.Exists(p => p.BlockHash == proposal.BlockHash))
+        {
+            return AddVoteResult.Duplicate;
+        }
+        if (proposals.Count >= MaxProposalsPerRound)
+        {
+            return AddVoteResult.TooManyConflicting;
+        }
+        proposals.Add(proposal);
+        return AddVoteResult.Conflicting;
     }
 
     /// <summary>The votes of one type and round; empty (and not stored) if none have arrived.</summary>

@@ -9,65 +9,82 @@ internal enum AddVoteResult
 {
     Added,
     Duplicate,
+
+    /// <summary>A second value from the same validator: kept for its own value's tally, and evidence.</summary>
     Conflicting,
+
+    /// <summary>A value beyond <see cref="RoundVotes.MaxValuesPerValidator"/>: not kept.</summary>
+    TooManyConflicting,
 }
 
 /// <summary>
-/// The votes of one type in one round of one height, at most one per validator, with the voting power behind each
-/// value. A second, different vote from a validator is evidence and never counted: power is counted once per validator.
+/// The votes of one type in one round of one height, with the voting power behind each value. As in the paper, a
+/// validator counts once towards each value it signed and once towards "any value": an equivocator's two votes are
+/// both counted, each for its own value. Counting only its first vote would let it show different nodes different
+/// quorums forever (one sees a proof-of-lock, another never does) and stall liveness; counting both is safe because
+/// two quorums for different values overlap in more than a third of the power, so in some honest validator.
 /// </summary>
 internal sealed class RoundVotes
 {
-    private readonly Dictionary<Address, Vote> _votes = [];
+    /// <summary>
+    /// Distinct values kept per validator: enough for the evidence pair and the paper's counting against a validator
+    /// that splits the network between two values. Further values are ignored so memory stays bounded.
+    /// </summary>
+    public const int MaxValuesPerValidator = 2;
+
+    private readonly Dictionary<Address, List<Vote>> _votes = [];
     private readonly Dictionary<Hash32, UInt128> _powerFor = [];
-    private readonly HashSet<Address> _equivocators = [];
     private UInt128 _nilPower;
 
+    /// <summary>Power of the validators that voted at all, each once.</summary>
     public UInt128 TotalPower { get; private set; }
 
-    public Vote? Get(Address validator) => _votes.GetValueOrDefault(validator);
+    /// <summary>The first vote received from <paramref name="validator"/>, if any.</summary>
+    public Vote? First(Address validator) => _votes.TryGetValue(validator, out var votes) ? votes[0] : null;
+
+    public bool Contains(Vote vote) =>
+        _votes.TryGetValue(vote.Validator, out var votes) && votes.Exists(v => v.BlockHash == vote.BlockHash && v.Signature == vote.Signature);
 
     public AddVoteResult Add(Vote vote, ulong power)
     {
-        if (_votes.TryGetValue(vote.Validator, out var existing))
+        if (!_votes.TryGetValue(vote.Validator, out var votes))
         {
-            return existing.BlockHash == vote.BlockHash ? AddVoteResult.Duplicate : AddVoteResult.Conflicting;
+            _votes.Add(vote.Validator, [vote]);
+            TotalPower += power;
+            Count(vote.BlockHash, power);
+            return AddVoteResult.Added;
         }
-        _votes.Add(vote.Validator, vote);
-        TotalPower += power;
-        if (vote.BlockHash is { } value)
+        if (votes.Exists(v => v.BlockHash == vote.BlockHash))
         {
-            _powerFor[value] = _powerFor.GetValueOrDefault(value) + power;
+            return AddVoteResult.Duplicate;
+        }
+        if (votes.Count >= MaxValuesPerValidator)
+        {
+            return AddVoteResult.TooManyConflicting;
+        }
+        votes.Add(vote);
+        Count(vote.BlockHash, power);
+        return AddVoteResult.Conflicting;
+    }
+
+    public UInt128 PowerFor(Hash32? value) => value is { } hash ? _powerFor.GetValueOrDefault(hash) : _nilPower;
+
+    /// <summary>The precommits for <paramref name="value"/> as commit signatures: one per validator, sorted by address.</summary>
+    public IReadOnlyList<CommitSignature> SignaturesFor(Hash32 value) =>
+        _votes.Values.SelectMany(votes => votes).Where(v => v.BlockHash == value).OrderBy(v => v.Validator)
+            .Select(v => new CommitSignature(v.Validator, v.Signature)).ToArray();
+
+    private void Count(Hash32? value, ulong power)
+    {
+        if (value is { } hash)
+        {
+            _powerFor[hash] = _powerFor.GetValueOrDefault(hash) + power;
         }
         else
         {
             _nilPower += power;
         }
-        return AddVoteResult.Added;
     }
-
-    /// <summary>Marks the validator as caught equivocating here; true the first time, so evidence is reported once.</summary>
-    public bool MarkEquivocator(Address validator) => _equivocators.Add(validator);
-
-    public UInt128 PowerFor(Hash32? value) => value is { } hash ? _powerFor.GetValueOrDefault(hash) : _nilPower;
-
-    /// <summary>The value (not nil) that more than two thirds of <paramref name="totalPower"/> voted for, if any.</summary>
-    public Hash32? QuorumValue(ulong totalPower)
-    {
-        foreach (var (value, power) in _powerFor)
-        {
-            if (Quorum.IsSuper(power, totalPower))
-            {
-                return value;
-            }
-        }
-        return null;
-    }
-
-    /// <summary>The precommits for <paramref name="value"/> as a <see cref="Commit"/>: one signature per validator, sorted by address.</summary>
-    public IReadOnlyList<CommitSignature> SignaturesFor(Hash32 value) =>
-        _votes.Values.Where(v => v.BlockHash == value).OrderBy(v => v.Validator)
-            .Select(v => new CommitSignature(v.Validator, v.Signature)).ToArray();
 }
 
 /// <summary>The two thresholds of weighted BFT, in exact integer arithmetic.</summary>

@@ -118,19 +118,18 @@ public sealed class TendermintMachine
         {
             return Reject(RejectReason.UnknownValidator, $"proposer {proposal.Proposer} is not in the validator set");
         }
-        var existing = _messages.ProposalAt(proposal.Round);
-        if (existing is not null && existing.Signature == proposal.Signature)
+        var round = _messages.ProposalsAt(proposal.Round);
+        if (round.Any(p => p.BlockHash == proposal.BlockHash))
         {
-            return Reject(RejectReason.Duplicate, $"already have the proposal of round {proposal.Round}");
+            return Reject(RejectReason.Duplicate, $"already have the proposal of {proposal.BlockHash} in round {proposal.Round}");
+        }
+        if (round.Count >= HeightMessages.MaxProposalsPerRound)
+        {
+            return Reject(RejectReason.ConflictingProposal, $"proposer {proposal.Proposer} already proposed {round.Count} blocks in round {proposal.Round}");
         }
         if (!proposal.Verify(_chainId, member.PublicKey))
         {
             return Reject(RejectReason.BadSignature, $"proposal of round {proposal.Round} from {proposal.Proposer} has an invalid signature");
-        }
-        if (existing is not null)
-        {
-            // Signed by the proposer, so it did equivocate; the first proposal stands and the paper's rules see one per round.
-            return Reject(RejectReason.ConflictingProposal, $"proposer {proposal.Proposer} already proposed {existing.BlockHash} in round {proposal.Round}");
         }
         AcceptProposal(proposal, member.Power);
         return null;
@@ -146,9 +145,9 @@ public sealed class TendermintMachine
         {
             return Reject(RejectReason.UnknownValidator, $"voter {vote.Validator} is not in the validator set");
         }
-        var existing = _messages.Votes(vote.Round, vote.Type).Get(vote.Validator);
+        var votes = _messages.Votes(vote.Round, vote.Type);
         // Ed25519 signatures are deterministic: an identical vote was already verified, so skip the expensive check.
-        if (existing is not null && existing.BlockHash == vote.BlockHash && existing.Signature == vote.Signature)
+        if (votes.Contains(vote))
         {
             return Reject(RejectReason.Duplicate, $"already have {vote.Validator}'s {vote.Type} of round {vote.Round}");
         }
@@ -156,17 +155,16 @@ public sealed class TendermintMachine
         {
             return Reject(RejectReason.BadSignature, $"{vote.Type} of round {vote.Round} from {vote.Validator} has an invalid signature");
         }
-        var votes = _messages.VotesForAdding(vote.Round, vote.Type);
-        switch (votes.Add(vote, member.Power))
+        var first = votes.First(vote.Validator);
+        switch (_messages.VotesForAdding(vote.Round, vote.Type).Add(vote, member.Power))
         {
             case AddVoteResult.Duplicate:
-                return Reject(RejectReason.Duplicate, $"already have {vote.Validator}'s {vote.Type} of round {vote.Round}");
+                return Reject(RejectReason.Duplicate, $"already have {vote.Validator}'s {vote.Type} for this value in round {vote.Round}");
+            case AddVoteResult.TooManyConflicting:
+                return Reject(RejectReason.ConflictingVote, $"{vote.Validator} already signed {RoundVotes.MaxValuesPerValidator} different {vote.Type}s in round {vote.Round}; ignored");
             case AddVoteResult.Conflicting:
-                if (votes.MarkEquivocator(vote.Validator))
-                {
-                    _actions.Add(new ReportEvidence(new DuplicateVoteEvidence(existing!, vote)));
-                }
-                return Reject(RejectReason.ConflictingVote, $"{vote.Validator} already voted {existing!.BlockHash?.ToString() ?? "nil"} as {vote.Type} in round {vote.Round}; not counted");
+                _actions.Add(new ReportEvidence(new DuplicateVoteEvidence(first!, vote)));
+                break;
         }
         _messages.RecordSender(vote.Round, vote.Validator, member.Power);
         return null;
@@ -213,7 +211,7 @@ public sealed class TendermintMachine
     private Rejection? OnValueReady(ValueReady ready)
     {
         if (_validators is null || ready.Height != _height || ready.Round != _round || _step != RoundStep.Propose ||
-            _messages.ProposalAt(_round) is not null || !IsProposer(_round))
+            _messages.ProposalsAt(_round).Count > 0 || !IsProposer(_round))
         {
             return Reject(RejectReason.Stale, $"value for height {ready.Height} round {ready.Round} is no longer wanted");
         }
@@ -283,7 +281,10 @@ public sealed class TendermintMachine
 
     private void AcceptProposal(Proposal proposal, ulong power)
     {
-        _messages.AddProposal(proposal, power);
+        if (_messages.AddProposal(proposal, power) is not (AddVoteResult.Added or AddVoteResult.Conflicting))
+        {
+            return;
+        }
         if (!_validity.ContainsKey(proposal.BlockHash) && _validationRequested.Add(proposal.BlockHash))
         {
             _actions.Add(new ValidateProposal(_height, proposal.Round, proposal.BlockHash));
@@ -347,28 +348,37 @@ public sealed class TendermintMachine
     // Lines 22 and 28: prevote the round's proposal if it is valid and the lock allows it, otherwise nil.
     private bool TryPrevote()
     {
-        if (_step != RoundStep.Propose || _messages.ProposalAt(_round) is not { } proposal || ValidityOf(proposal.BlockHash) is not { } valid)
+        if (_step != RoundStep.Propose)
         {
             return false;
         }
-        bool acceptable;
-        if (proposal.ValidRound == Proposal.NoRound)
+        // Normally one proposal; of an equivocator's two, the first that the rules can act on counts.
+        foreach (var proposal in _messages.ProposalsAt(_round))
         {
-            acceptable = _lockedRound == Proposal.NoRound || _lockedValue == proposal.BlockHash;
+            if (ValidityOf(proposal.BlockHash) is not { } valid)
+            {
+                continue;
+            }
+            bool acceptable;
+            if (proposal.ValidRound == Proposal.NoRound)
+            {
+                acceptable = _lockedRound == Proposal.NoRound || _lockedValue == proposal.BlockHash;
+            }
+            else if (Quorum.IsSuper(_messages.Votes(proposal.ValidRound, VoteType.Prevote).PowerFor(proposal.BlockHash), _validators!.TotalPower))
+            {
+                // A prevote quorum at ValidRound is a proof-of-lock at least as recent as ours: it may unlock us.
+                acceptable = _lockedRound <= proposal.ValidRound || _lockedValue == proposal.BlockHash;
+            }
+            else
+            {
+                // Line 28 needs the quorum at ValidRound; until it arrives only the propose timeout moves on.
+                continue;
+            }
+            CastVote(VoteType.Prevote, valid && acceptable ? proposal.BlockHash : null);
+            _step = RoundStep.Prevote;
+            return true;
         }
-        else if (Quorum.IsSuper(_messages.Votes(proposal.ValidRound, VoteType.Prevote).PowerFor(proposal.BlockHash), _validators!.TotalPower))
-        {
-            // A prevote quorum at ValidRound is a proof-of-lock at least as recent as ours: it may unlock us.
-            acceptable = _lockedRound <= proposal.ValidRound || _lockedValue == proposal.BlockHash;
-        }
-        else
-        {
-            // Line 28 needs the quorum at ValidRound; until it arrives only the propose timeout moves on.
-            return false;
-        }
-        CastVote(VoteType.Prevote, valid && acceptable ? proposal.BlockHash : null);
-        _step = RoundStep.Prevote;
-        return true;
+        return false;
     }
 
     // Lines 36 and 44: a prevote quorum for the proposal locks and precommits it; a quorum for nil precommits nil.
@@ -376,20 +386,26 @@ public sealed class TendermintMachine
     {
         ulong total = _validators!.TotalPower;
         var prevotes = _messages.Votes(_round, VoteType.Prevote);
-        if (_step >= RoundStep.Prevote && _prevoteQuorumRound != _round && _messages.ProposalAt(_round) is { } proposal &&
-            Quorum.IsSuper(prevotes.PowerFor(proposal.BlockHash), total) && IsValid(proposal.BlockHash))
+        if (_step >= RoundStep.Prevote && _prevoteQuorumRound != _round)
         {
-            _prevoteQuorumRound = _round;
-            if (_step == RoundStep.Prevote)
+            foreach (var proposal in _messages.ProposalsAt(_round))
             {
-                _lockedValue = proposal.BlockHash;
-                _lockedRound = _round;
-                CastVote(VoteType.Precommit, proposal.BlockHash);
-                _step = RoundStep.Precommit;
+                if (!Quorum.IsSuper(prevotes.PowerFor(proposal.BlockHash), total) || !IsValid(proposal.BlockHash))
+                {
+                    continue;
+                }
+                _prevoteQuorumRound = _round;
+                if (_step == RoundStep.Prevote)
+                {
+                    _lockedValue = proposal.BlockHash;
+                    _lockedRound = _round;
+                    CastVote(VoteType.Precommit, proposal.BlockHash);
+                    _step = RoundStep.Precommit;
+                }
+                _validValue = proposal.BlockHash;
+                _validRound = _round;
+                return true;
             }
-            _validValue = proposal.BlockHash;
-            _validRound = _round;
-            return true;
         }
         if (_step == RoundStep.Prevote && Quorum.IsSuper(prevotes.PowerFor(null), total))
         {

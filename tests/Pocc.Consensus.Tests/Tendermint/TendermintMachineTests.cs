@@ -372,7 +372,7 @@ public sealed class TendermintMachineTests
     }
 
     [Fact]
-    public void An_equivocating_vote_is_reported_as_evidence_once_and_not_counted()
+    public void An_equivocating_vote_is_reported_as_evidence_and_its_validator_counted_once_towards_any_quorum()
     {
         _f.Start();
         _f.ReceiveValidProposal(0, B);
@@ -380,15 +380,42 @@ public sealed class TendermintMachineTests
 
         var output = _f.Receive(_f.Prevote(1, 0, B));
 
-        Assert.Equal(RejectReason.ConflictingVote, output.Rejected?.Reason);
         var evidence = Assert.IsType<ReportEvidence>(Assert.Single(output.Actions)).Evidence;
         Assert.True(evidence.IsConflict);
         Assert.Equal((_f.Keys[1].Address, (Pocc.Core.Hashing.Hash32?)A, (Pocc.Core.Hashing.Hash32?)B), (evidence.Validator, evidence.First.BlockHash, evidence.Second.BlockHash));
-        // B now has the prevotes of v3 (self) and v2 only: v1's second vote must not make it a quorum.
-        Assert.Empty(_f.Prevotes(0, B, 2).Votes(VoteType.Precommit));
+        // Self and v1 have prevoted: 20 of 40. Had v1 counted twice, "any" would be a quorum and the prevote timer start.
+        Assert.Empty(output.Actions.OfType<ScheduleTimeout>());
+        Assert.Single(_f.Prevotes(0, null, 2).Actions.OfType<ScheduleTimeout>());
+    }
+
+    [Fact]
+    public void An_equivocators_vote_counts_towards_each_value_it_signed_as_in_the_paper()
+    {
+        _f.Start();
+        _f.ReceiveValidProposal(0, B);
+        _f.Prevotes(0, A, 1);
+        _f.Prevotes(0, B, 1);
+
+        // Self, v1 (also for A) and v2 for B: more than two thirds signed B, whatever else v1 signed.
+        var output = _f.Prevotes(0, B, 2);
+
+        Assert.Equal(B, output.SingleVote(VoteType.Precommit).BlockHash);
+    }
+
+    [Fact]
+    public void A_third_value_from_the_same_validator_is_ignored_without_more_evidence()
+    {
+        _f.Start();
+        _f.Prevotes(0, A, 1);
+        _f.Prevotes(0, B, 1);
+
         var third = _f.Receive(_f.Prevote(1, 0, null));
+
         Assert.Equal(RejectReason.ConflictingVote, third.Rejected?.Reason);
         Assert.Empty(third.Actions);
+        // Self and v0 prevote nil: 20 of 40. Had v1's third vote counted, nil would have a quorum and self would precommit nil.
+        _f.Timeout(TimeoutKind.Propose, 0);
+        Assert.Empty(_f.Prevotes(0, null, 0).Votes(VoteType.Precommit));
     }
 
     [Fact]
@@ -397,9 +424,11 @@ public sealed class TendermintMachineTests
         _f.Start();
         _f.ReceiveValidProposal(0, A);
         _f.Receive(_f.Prevote(0, 0, A));
-        var before = _f.State;
         var stranger = TestKeys.Of("tm-stranger");
         var forged = _f.Prevote(1, 0, A) with { Signature = _f.Prevote(1, 0, B).Signature };
+        // An equivocating proposer's second block is kept (a node may need it to follow the others' decision); a third is not.
+        Assert.True(_f.Receive(_f.SignedProposal(0, B)).Accepted);
+        var before = _f.State;
 
         (ConsensusOutput Output, RejectReason Reason)[] cases =
         [
@@ -411,7 +440,7 @@ public sealed class TendermintMachineTests
             (_f.Receive(_f.Prevote(1, TendermintMachine.DefaultMaxRoundsAhead + 1, A)), RejectReason.RoundTooFarAhead),
             (_f.Receive(Proposal.Sign(Chain, H, 1, B, Proposal.NoRound, _f.Keys[2])), RejectReason.NotTheProposer),
             (_f.Receive(_f.SignedProposal(0, A)), RejectReason.Duplicate),
-            (_f.Receive(_f.SignedProposal(0, B)), RejectReason.ConflictingProposal),
+            (_f.Receive(_f.SignedProposal(0, Pocc.Core.Hashing.Blake3Hash.Of("value C"u8))), RejectReason.ConflictingProposal),
             (_f.Receive(_f.SignedProposal(2, B) with { Round = 1 }), RejectReason.NotTheProposer),
             (_f.Receive(_f.SignedProposal(1, B) with { BlockHash = A }), RejectReason.BadSignature),
         ];
