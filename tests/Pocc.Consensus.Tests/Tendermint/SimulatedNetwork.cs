@@ -19,6 +19,9 @@ internal sealed record SimulationOptions
     public double Duplicate { get; init; } = 0.1;
     public long MaxDelayBeforeGst { get; init; } = 120;
 
+    /// <summary>Before GST the network is split in two at random every this often (or, half the time, whole).</summary>
+    public long PartitionPeriod { get; init; } = 150;
+
     /// <summary>The paper's Δ: the longest a message takes after GST.</summary>
     public long MaxDelayAfterGst { get; init; } = 15;
 
@@ -39,8 +42,8 @@ internal sealed record SimulationOptions
 }
 
 /// <summary>
-/// N Tendermint machines wired through a seeded, virtual-time network that delays, drops (before GST), duplicates
-/// and reorders messages. Byzantine validators (less than a third of the power) run the same machine but equivocate:
+/// N Tendermint machines wired through a seeded, virtual-time network that delays, drops and partitions (before GST),
+/// duplicates and reorders messages. Byzantine validators (less than a third of the power) run the same machine but equivocate:
 /// each recipient gets either the vote they signed or a conflicting one, and their proposals are split the same way.
 /// Honest nodes relay what they accept and messages dropped before GST are delivered after it: the paper's gossip
 /// assumption that a message one honest node received reaches every honest node.
@@ -59,6 +62,7 @@ internal sealed class SimulatedNetwork
     private readonly HashSet<Hash32> _proposable = [];
     private readonly Dictionary<Hash32, Hash32> _twins = [];
     private readonly Dictionary<(Height, int), List<Hash32>> _proposed = [];
+    private bool[] _side = [];
     private long _now;
     private long _sequence;
 
@@ -106,12 +110,27 @@ internal sealed class SimulatedNetwork
         {
             StartHeight(i, new Height(1));
         }
+        _side = new bool[_nodes.Length];
         Enqueue(-1, new GstReached(), _options.Gst);
+        for (long at = 0; at < _options.Gst; at += _options.PartitionPeriod)
+        {
+            Enqueue(-1, new Repartition(), at);
+        }
         while (_queue.TryDequeue(out var item, out var at) && at.Time <= _options.Horizon && AllHonestDecidedAt is null)
         {
             _now = at.Time;
+            if (item.Event is Repartition)
+            {
+                bool split = _random.Next(2) == 0;
+                for (int i = 0; i < _side.Length; i++)
+                {
+                    _side[i] = split && _random.Next(2) == 0;
+                }
+                continue;
+            }
             if (item.Event is GstReached)
             {
+                Array.Clear(_side);
                 foreach (var (target, message) in _dropped)
                 {
                     Enqueue(target, message, _now + _random.NextInt64(0, _options.MaxDelayAfterGst + 1));
@@ -263,19 +282,19 @@ internal sealed class SimulatedNetwork
             int choice = equivocation is null ? 0 : _random.Next(3);
             if (choice != 1)
             {
-                Send(to, message);
+                Send(from, to, message);
             }
             if (choice != 0)
             {
-                Send(to, equivocation!);
+                Send(from, to, equivocation!);
             }
         }
     }
 
-    private void Send(int to, ConsensusEvent message)
+    private void Send(int from, int to, ConsensusEvent message)
     {
         bool beforeGst = _now < _options.Gst;
-        if (beforeGst && _random.NextDouble() < _options.DropBeforeGst)
+        if (beforeGst && (_side[from] != _side[to] || _random.NextDouble() < _options.DropBeforeGst))
         {
             _dropped.Add((to, message));
             return;
@@ -298,6 +317,8 @@ internal sealed class SimulatedNetwork
     };
 
     private sealed record GstReached : ConsensusEvent;
+
+    private sealed record Repartition : ConsensusEvent;
 
     private sealed class Node(KeyPair key, bool byzantine, TendermintMachine machine)
     {
