@@ -141,6 +141,10 @@ public sealed class TendermintMachine
         {
             return refused;
         }
+        if (vote.Type is not (VoteType.Prevote or VoteType.Precommit))
+        {
+            return Reject(RejectReason.Malformed, $"unknown vote type {vote.Type}");
+        }
         if (!_validators!.TryGet(vote.Validator, out var member))
         {
             return Reject(RejectReason.UnknownValidator, $"voter {vote.Validator} is not in the validator set");

@@ -1,4 +1,5 @@
 using Pocc.Consensus.Tendermint;
+using Pocc.Core.Addressing;
 using Pocc.Core.Crypto;
 using Pocc.Core.Hashing;
 using Pocc.Ledger.Primitives;
@@ -102,7 +103,8 @@ internal sealed class SimulatedNetwork
     /// <summary>The round of every decision of every node, to show how much of the run went past round 0.</summary>
     public List<int> RoundsDecided { get; } = [];
 
-    public IReadOnlyList<int> ByzantineNodes => Enumerable.Range(0, _nodes.Length).Where(i => _nodes[i].Byzantine).ToArray();
+    /// <summary>Only these may ever be named in evidence: an honest validator never signs two different votes.</summary>
+    public IReadOnlyList<Address> ByzantineAddresses => _nodes.Where(n => n.Byzantine).Select(n => n.Key.Address).ToArray();
 
     public void Run()
     {

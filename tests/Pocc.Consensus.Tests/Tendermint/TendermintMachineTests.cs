@@ -381,7 +381,8 @@ public sealed class TendermintMachineTests
         var output = _f.Receive(_f.Prevote(1, 0, B));
 
         var evidence = Assert.IsType<ReportEvidence>(Assert.Single(output.Actions)).Evidence;
-        Assert.True(evidence.IsConflict);
+        Assert.True(evidence.Verify(Chain, _f.Keys[1].PublicKey));
+        Assert.False(evidence.Verify(Chain, _f.Keys[2].PublicKey));
         Assert.Equal((_f.Keys[1].Address, (Pocc.Core.Hashing.Hash32?)A, (Pocc.Core.Hashing.Hash32?)B), (evidence.Validator, evidence.First.BlockHash, evidence.Second.BlockHash));
         // Self and v1 have prevoted: 20 of 40. Had v1 counted twice, "any" would be a quorum and the prevote timer start.
         Assert.Empty(output.Actions.OfType<ScheduleTimeout>());
@@ -443,6 +444,9 @@ public sealed class TendermintMachineTests
             (_f.Receive(_f.SignedProposal(0, Pocc.Core.Hashing.Blake3Hash.Of("value C"u8))), RejectReason.ConflictingProposal),
             (_f.Receive(_f.SignedProposal(2, B) with { Round = 1 }), RejectReason.NotTheProposer),
             (_f.Receive(_f.SignedProposal(1, B) with { BlockHash = A }), RejectReason.BadSignature),
+            (_f.Receive(_f.SignedProposal(1, B) with { ValidRound = 1 }), RejectReason.Malformed),
+            (_f.Receive(_f.Prevote(1, 0, A) with { Round = -1 }), RejectReason.Malformed),
+            (_f.Receive(_f.Prevote(1, 0, A) with { Type = (VoteType)7 }), RejectReason.Malformed),
         ];
 
         Assert.All(cases, c => Assert.Equal(c.Reason, c.Output.Rejected?.Reason));
