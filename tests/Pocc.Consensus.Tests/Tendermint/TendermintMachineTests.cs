@@ -176,6 +176,20 @@ public sealed class TendermintMachineTests
     }
 
     [Fact]
+    public void Line36_a_prevote_quorum_in_a_later_round_moves_the_lock_and_the_valid_value_to_it()
+    {
+        _f.Start();
+        _f.LockOn(0, A);
+        _f.Timeout(TimeoutKind.Precommit, 0);
+        Assert.Null(_f.ReceiveValidProposal(1, B).SingleVote(VoteType.Prevote).BlockHash);
+
+        var output = _f.Prevotes(1, B, 0, 1, 2);
+
+        Assert.Equal(B, output.SingleVote(VoteType.Precommit).BlockHash);
+        Assert.Equal((B, 1, B, 1), (_f.State.LockedValue, _f.State.LockedRound, _f.State.ValidValue, _f.State.ValidRound));
+    }
+
+    [Fact]
     public void Line36_after_precommitting_nil_a_late_prevote_quorum_still_sets_the_valid_value_but_not_the_lock()
     {
         _f.Start();
