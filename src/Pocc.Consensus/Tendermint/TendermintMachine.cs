@@ -310,11 +310,20 @@ public sealed class TendermintMachine
     private void Schedule(TimeoutKind kind) =>
         _actions.Add(new ScheduleTimeout(kind, _height, _round, _timeouts.For(kind, _round)));
 
-    /// <summary>Applies the paper's "upon" rules until none fires: each firing changes a guard, so this ends.</summary>
+    /// <summary>
+    /// Applies the paper's "upon" rules until none fires. Each firing changes a step, round or "first time" guard, so
+    /// one event fires only a handful; a rule that keeps firing is a bug, and crashes here instead of hanging the node.
+    /// </summary>
     private void Evaluate()
     {
+        const int MaxFirings = 64;
+        int firings = 0;
         while (_step != RoundStep.Committed && (TryDecide() || TrySkipRound() || TryPrevote() || TryPrecommit() || TryScheduleWaits()))
         {
+            if (++firings > MaxFirings)
+            {
+                throw new InvalidOperationException($"consensus rules still firing after {MaxFirings} steps at height {_height} round {_round}");
+            }
         }
     }
 

@@ -120,6 +120,20 @@ public sealed class TendermintMachineTests
     }
 
     [Fact]
+    public void Line28_a_proof_of_lock_from_the_round_of_the_lock_itself_unlocks()
+    {
+        _f.Start();
+        _f.LockOn(0, A);
+        // Equivocators made a second prevote quorum in round 0, for B: the paper's lockedRound <= vr admits it.
+        _f.Prevotes(0, B, 0, 1, 2);
+        _f.Timeout(TimeoutKind.Precommit, 0);
+
+        var output = _f.ReceiveValidProposal(1, B, validRound: 0);
+
+        Assert.Equal(B, output.SingleVote(VoteType.Prevote).BlockHash);
+    }
+
+    [Fact]
     public void Line28_a_proof_of_lock_older_than_the_lock_does_not_unlock()
     {
         _f.Start();
