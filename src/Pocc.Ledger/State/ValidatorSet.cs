@@ -31,6 +31,9 @@ public sealed class ValidatorSet
 
     public bool Contains(Address address) => _byAddress.ContainsKey(address);
 
+    public bool TryGet(Address address, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out ValidatorPower? member) =>
+        _byAddress.TryGetValue(address, out member);
+
     public static ValidatorSet FromState(LedgerState state)
     {
         var members = new List<ValidatorPower>();

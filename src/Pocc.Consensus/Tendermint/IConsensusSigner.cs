@@ -1,0 +1,31 @@
+using Pocc.Core.Addressing;
+using Pocc.Core.Crypto;
+using Pocc.Core.Hashing;
+using Pocc.Ledger.Primitives;
+
+namespace Pocc.Consensus.Tendermint;
+
+/// <summary>
+/// Signs this validator's own proposals and votes. The state machine calls it for every message it emits, so a
+/// guard against double-signing after a crash (the WAL's job) can wrap it without the machine knowing.
+/// </summary>
+public interface IConsensusSigner
+{
+    Address Address { get; }
+
+    Vote SignVote(ChainId chainId, VoteType type, Height height, int round, Hash32? blockHash);
+
+    Proposal SignProposal(ChainId chainId, Height height, int round, Hash32 blockHash, int validRound);
+}
+
+/// <summary>Signs with an in-memory Ed25519 key.</summary>
+public sealed class KeyPairConsensusSigner(KeyPair key) : IConsensusSigner
+{
+    public Address Address => key.Address;
+
+    public Vote SignVote(ChainId chainId, VoteType type, Height height, int round, Hash32? blockHash) =>
+        Vote.Sign(chainId, type, height, round, blockHash, key);
+
+    public Proposal SignProposal(ChainId chainId, Height height, int round, Hash32 blockHash, int validRound) =>
+        Proposal.Sign(chainId, height, round, blockHash, validRound, key);
+}
