@@ -29,6 +29,8 @@ public enum DisconnectReason
     SelfConnection,
     /// <summary>A second connection to a peer we are already connected to lost the tie-break.</summary>
     DuplicateConnection,
+    /// <summary>Too many unauthenticated connections are in their handshake; this one was closed on accept.</summary>
+    TooManyHandshakes,
     /// <summary>We already hold the maximum number of peers.</summary>
     TooManyPeers,
     /// <summary>The peer's key is banned for a while after its score fell below the threshold.</summary>

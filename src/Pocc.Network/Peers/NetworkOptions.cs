@@ -21,6 +21,9 @@ public sealed record NetworkOptions
     /// <summary>Inbound and outbound together; a connection beyond it is refused with <see cref="DisconnectReason.TooManyPeers"/>.</summary>
     public int MaxPeers { get; init; } = 50;
 
+    /// <summary>Inbound connections still in their handshake; more are closed on accept (<see cref="DisconnectReason.TooManyHandshakes"/>).</summary>
+    public int MaxPendingHandshakes { get; init; } = 64;
+
     /// <summary>Covers the TCP connect and the whole handshake.</summary>
     public TimeSpan HandshakeTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
@@ -65,6 +68,7 @@ public sealed record NetworkOptions
     {
         ArgumentException.ThrowIfNullOrEmpty(ChainId);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(MaxPeers);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(MaxPendingHandshakes);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(SendQueueCapacity);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(InboundQueueCapacity);
         ArgumentOutOfRangeException.ThrowIfLessThan(ByteBurst, (long)FrameLimits.GlobalMax + FrameCodec.HeaderSize, nameof(ByteBurst));

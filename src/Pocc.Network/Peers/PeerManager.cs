@@ -33,6 +33,7 @@ public sealed class PeerManager : IPeerTransport, IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly ConcurrentDictionary<Task, byte> _running = new();
     private TcpListener? _listener;
+    private int _pendingHandshakes;
     private int _started;
     private int _disposed;
 
@@ -211,6 +212,15 @@ public sealed class PeerManager : IPeerTransport, IAsyncDisposable
 
     private async Task AcceptAsync(Socket socket, CancellationToken cancellationToken)
     {
+        // Unauthenticated connections are cheap to open: cap how many may sit in a handshake at once.
+        if (Interlocked.Increment(ref _pendingHandshakes) > _options.MaxPendingHandshakes)
+        {
+            Interlocked.Decrement(ref _pendingHandshakes);
+            socket.Dispose();
+            Refused(null, null, new NetworkException(DisconnectReason.TooManyHandshakes,
+                $"already {_options.MaxPendingHandshakes} handshakes in progress"));
+            return;
+        }
         try
         {
             var connection = await EstablishAsync(socket, outbound: false, expectedKey: null, cancellationToken);
@@ -222,6 +232,10 @@ public sealed class PeerManager : IPeerTransport, IAsyncDisposable
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _pendingHandshakes);
         }
     }
 
@@ -299,8 +313,20 @@ public sealed class PeerManager : IPeerTransport, IAsyncDisposable
     /// <summary>Handshake and registration; on failure the socket is closed and the refusal logged and reported.</summary>
     private async Task<PeerConnection> EstablishAsync(Socket socket, bool outbound, PublicKey? expectedKey, CancellationToken cancellationToken)
     {
-        var remote = socket.RemoteEndPoint;
-        socket.NoDelay = true;
+        EndPoint? remote;
+        try
+        {
+            remote = socket.RemoteEndPoint;
+            socket.NoDelay = true;
+        }
+        catch (SocketException e)
+        {
+            // The peer reset the connection between accept and here.
+            socket.Dispose();
+            var reset = new NetworkException(DisconnectReason.IoError, $"connection lost before the handshake: {e.Message}");
+            Refused(null, null, reset);
+            throw reset;
+        }
         var stream = new NetworkStream(socket, ownsSocket: true);
         var input = PipeReader.Create(stream, new StreamPipeReaderOptions(leaveOpen: true));
         var output = PipeWriter.Create(stream, new StreamPipeWriterOptions(leaveOpen: true));

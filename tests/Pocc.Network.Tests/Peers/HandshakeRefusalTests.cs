@@ -91,6 +91,17 @@ public class HandshakeRefusalTests
         Assert.True(await raw.ClosedByRemote());
     }
 
+    [Fact]
+    public async Task Closes_connections_beyond_the_pending_handshake_cap()
+    {
+        await using var a = TestNode.Start("a", TestNode.Options() with { MaxPendingHandshakes = 1 });
+        await using var silent = await RawPeer.Connect(a.EndPoint);
+        await using var second = await RawPeer.Connect(a.EndPoint);
+
+        Assert.Equal(DisconnectReason.TooManyHandshakes, (await a.NextEvent<PeerRefused>()).Reason);
+        Assert.True(await second.ClosedByRemote());
+    }
+
     internal static byte[] Frame(byte type, byte[] payload)
     {
         var frame = new byte[FrameCodec.HeaderSize + payload.Length];
