@@ -59,6 +59,9 @@ public sealed record NetworkOptions
     /// <summary>Score lost for a malformed or oversized frame (the connection is closed too: the stream cannot be resynchronised).</summary>
     public int MalformedFramePenalty { get; init; } = 50;
 
+    /// <summary>Score regained per second, up to 0: 0.1 forgives a 100-point deficit in about 17 minutes.</summary>
+    public double ScoreRecoveryPerSecond { get; init; } = 0.1;
+
     /// <summary>A peer whose score falls to this or below is disconnected and banned for <see cref="BanDuration"/>.</summary>
     public int BanThreshold { get; init; } = -100;
 
@@ -69,6 +72,7 @@ public sealed record NetworkOptions
         ArgumentException.ThrowIfNullOrEmpty(ChainId);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(MaxPeers);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(MaxPendingHandshakes);
+        ArgumentOutOfRangeException.ThrowIfNegative(ScoreRecoveryPerSecond);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(SendQueueCapacity);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(InboundQueueCapacity);
         ArgumentOutOfRangeException.ThrowIfLessThan(ByteBurst, (long)FrameLimits.GlobalMax + FrameCodec.HeaderSize, nameof(ByteBurst));

@@ -133,10 +133,20 @@ public sealed class PeerManager : IPeerTransport, IAsyncDisposable
         return stats;
     }
 
-    public int ScoreOf(PeerId peer) => _records.TryGetValue(peer, out var record) ? record.Score : 0;
+    /// <summary>0 for a peer in good standing; negative after penalties, recovering over time.</summary>
+    public int ScoreOf(PeerId peer)
+    {
+        if (!_records.TryGetValue(peer, out var record))
+        {
+            return 0;
+        }
+        lock (record)
+        {
+            return record.ScoreAt(_time.GetUtcNow(), _options.ScoreRecoveryPerSecond);
+        }
+    }
 
-    public bool IsBanned(PeerId peer) =>
-        _records.TryGetValue(peer, out var record) && record.BannedUntil > _time.GetUtcNow();
+    public bool IsBanned(PeerId peer) => BannedUntil(peer) > _time.GetUtcNow();
 
     public async ValueTask DisposeAsync()
     {
@@ -156,15 +166,15 @@ public sealed class PeerManager : IPeerTransport, IAsyncDisposable
     internal void Penalize(PeerId peer, int amount, string why)
     {
         var record = _records.GetOrAdd(peer, _ => new PeerRecord());
+        var now = _time.GetUtcNow();
         DateTimeOffset? bannedUntil = null;
         lock (record)
         {
-            record.Score -= amount;
-            if (record.Score <= _options.BanThreshold)
+            if (record.Penalize(now, amount, _options.ScoreRecoveryPerSecond) <= _options.BanThreshold)
             {
                 // The slate is wiped with the ban: once it expires the peer starts again from zero.
-                record.Score = 0;
-                record.BannedUntil = _time.GetUtcNow() + _options.BanDuration;
+                record.Reset(now);
+                record.BannedUntil = now + _options.BanDuration;
                 bannedUntil = record.BannedUntil;
             }
         }
@@ -175,6 +185,18 @@ public sealed class PeerManager : IPeerTransport, IAsyncDisposable
             {
                 connection.Close(DisconnectReason.ScoreTooLow, $"score fell to {_options.BanThreshold} ({why}); banned until {until:O}");
             }
+        }
+    }
+
+    private DateTimeOffset BannedUntil(PeerId peer)
+    {
+        if (!_records.TryGetValue(peer, out var record))
+        {
+            return DateTimeOffset.MinValue;
+        }
+        lock (record)
+        {
+            return record.BannedUntil;
         }
     }
 
@@ -375,9 +397,10 @@ public sealed class PeerManager : IPeerTransport, IAsyncDisposable
 
     private void Register(PeerConnection connection)
     {
-        if (IsBanned(connection.Id))
+        var bannedUntil = BannedUntil(connection.Id);
+        if (bannedUntil > _time.GetUtcNow())
         {
-            throw new NetworkException(DisconnectReason.Banned, $"peer {connection.Id} is banned until {_records[connection.Id].BannedUntil:O}");
+            throw new NetworkException(DisconnectReason.Banned, $"peer {connection.Id} is banned until {bannedUntil:O}");
         }
         lock (_registration)
         {
@@ -455,10 +478,41 @@ public sealed class PeerManager : IPeerTransport, IAsyncDisposable
         _ = task.ContinueWith(t => _running.TryRemove(t, out _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 
-    /// <summary>What we remember about a key across its connections.</summary>
+    /// <summary>What we remember about a key across its connections. Guarded by locking the instance.</summary>
     private sealed class PeerRecord
     {
-        public int Score;
-        public DateTimeOffset BannedUntil;
+        private double _score;
+        private DateTimeOffset _asOf;
+
+        public DateTimeOffset BannedUntil { get; set; }
+
+        /// <summary>The score recovers linearly towards 0, so occasional bursts are forgiven and only sustained abuse bans.</summary>
+        public int ScoreAt(DateTimeOffset now, double recoveryPerSecond)
+        {
+            Recover(now, recoveryPerSecond);
+            return (int)Math.Floor(_score);
+        }
+
+        public int Penalize(DateTimeOffset now, int amount, double recoveryPerSecond)
+        {
+            Recover(now, recoveryPerSecond);
+            _score -= amount;
+            return (int)Math.Floor(_score);
+        }
+
+        public void Reset(DateTimeOffset now)
+        {
+            _score = 0;
+            _asOf = now;
+        }
+
+        private void Recover(DateTimeOffset now, double recoveryPerSecond)
+        {
+            if (now > _asOf)
+            {
+                _score = Math.Min(0, _score + (now - _asOf).TotalSeconds * recoveryPerSecond);
+                _asOf = now;
+            }
+        }
     }
 }

@@ -90,6 +90,26 @@ public class AbuseTests
     }
 
     [Fact]
+    public async Task A_score_recovers_over_time_so_only_sustained_abuse_bans()
+    {
+        var time = new FakeTimeProvider();
+        await using var a = TestNode.Start("a", TestNode.Options() with { ScoreRecoveryPerSecond = 0.5, BanThreshold = -100 }, time);
+        using var key = KeyPair.FromLabel("bursty");
+        var bursty = new PeerId(key.PublicKey);
+
+        a.Manager.Penalize(bursty, 60, "burst");
+        Assert.Equal(-60, a.Manager.ScoreOf(bursty));
+        time.Advance(TimeSpan.FromSeconds(100));
+        Assert.Equal(-10, a.Manager.ScoreOf(bursty));
+        a.Manager.Penalize(bursty, 60, "burst");
+        Assert.False(a.Manager.IsBanned(bursty));
+        a.Manager.Penalize(bursty, 30, "burst");
+        Assert.True(a.Manager.IsBanned(bursty));
+        time.Advance(TimeSpan.FromHours(1));
+        Assert.Equal(0, a.Manager.ScoreOf(bursty));
+    }
+
+    [Fact]
     public async Task A_peer_that_does_not_read_is_disconnected_when_its_send_queue_fills()
     {
         await using var a = TestNode.Start("a", TestNode.Options() with { SendQueueCapacity = 8 });

@@ -92,6 +92,29 @@ public class HandshakeRefusalTests
     }
 
     [Fact]
+    public async Task Refuses_peers_beyond_the_maximum()
+    {
+        await using var a = TestNode.Start("a", TestNode.Options() with { MaxPeers = 1 });
+        await using var b = TestNode.Start("b");
+        await using var c = TestNode.Start("c");
+        await b.ConnectTo(a);
+        await a.Connected(b.Id);
+
+        try
+        {
+            await c.ConnectTo(a);
+        }
+        catch (NetworkException)
+        {
+            // The refusal can reach c before or after its own side of the handshake completes.
+        }
+
+        var refused = await a.NextEvent<PeerRefused>();
+        Assert.Equal((DisconnectReason.TooManyPeers, c.Id), (refused.Reason, refused.Peer));
+        Assert.Equal([b.Id], a.Manager.ConnectedPeers);
+    }
+
+    [Fact]
     public async Task Closes_connections_beyond_the_pending_handshake_cap()
     {
         await using var a = TestNode.Start("a", TestNode.Options() with { MaxPendingHandshakes = 1 });
