@@ -261,7 +261,7 @@ public sealed class PeerManager : IPeerTransport, IAsyncDisposable
         }
     }
 
-    /// <summary>Keeps one persistent peer connected: dial, wait while connected, back off exponentially after failures.</summary>
+    /// <summary>Keeps one persistent peer connected: dial, wait while connected, back off exponentially after failures and short-lived connections.</summary>
     private async Task DialLoopAsync(PersistentPeer target, CancellationToken cancellationToken)
     {
         var delay = _options.ReconnectInitialDelay;
@@ -277,8 +277,14 @@ public sealed class PeerManager : IPeerTransport, IAsyncDisposable
                         ? current
                         : await DialAsync(target.EndPoint, target.ExpectedKey, cancellationToken);
                     known = connection.Id;
-                    delay = _options.ReconnectInitialDelay;
+                    long connectedAt = _time.GetTimestamp();
                     await connection.Completion.WaitAsync(cancellationToken);
+                    // Only a connection that held for a while resets the backoff; one that keeps dropping at once
+                    // (the peer bans us, or is full) is retried ever more slowly.
+                    if (_time.GetElapsedTime(connectedAt) >= _options.ReconnectMaxDelay)
+                    {
+                        delay = _options.ReconnectInitialDelay;
+                    }
                 }
                 catch (NetworkException)
                 {
