@@ -133,6 +133,27 @@ public class PeerManagerTests
         Assert.Equal(a.Id, (await b.NextMessage()).From);
     }
 
+    [Fact]
+    public async Task Logs_every_refusal_and_disconnect_with_its_reason()
+    {
+        var log = new RecordingLogger<PeerManager>();
+        await using var a = TestNode.Start("a", logger: log);
+        await using (var b = TestNode.Start("b"))
+        {
+            await b.ConnectTo(a);
+            await a.Connected(b.Id);
+        }
+        await a.NextEvent<PeerDisconnected>();
+        await using (var other = TestNode.Start("c", TestNode.Options() with { ChainId = "other" }))
+        {
+            await Assert.ThrowsAsync<NetworkException>(() => other.ConnectTo(a));
+        }
+        await a.NextEvent<PeerRefused>();
+
+        Assert.Contains(log.Lines, line => line.Contains("disconnected", StringComparison.Ordinal) && line.Contains(nameof(DisconnectReason.RemoteClosed), StringComparison.Ordinal));
+        Assert.Contains(log.Lines, line => line.Contains("refused", StringComparison.Ordinal) && line.Contains(nameof(DisconnectReason.WrongChainId), StringComparison.Ordinal));
+    }
+
     private static byte[] Pattern(int sender, int seq)
     {
         var payload = new byte[8 + (sender * 7919 + seq * 104729) % 20_000];

@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Pocc.Core.Crypto;
 using Pocc.Network.Peers;
@@ -32,10 +33,10 @@ internal sealed class TestNode : IAsyncDisposable
         ReconnectMaxDelay = TimeSpan.FromMilliseconds(200),
     };
 
-    public static TestNode Start(string label, NetworkOptions? options = null, TimeProvider? time = null)
+    public static TestNode Start(string label, NetworkOptions? options = null, TimeProvider? time = null, ILogger<PeerManager>? logger = null)
     {
         var key = KeyPair.FromLabel(label);
-        var manager = new PeerManager(key, options ?? Options(), time ?? TimeProvider.System, NullLogger<PeerManager>.Instance);
+        var manager = new PeerManager(key, options ?? Options(), time ?? TimeProvider.System, logger ?? NullLogger<PeerManager>.Instance);
         manager.Start();
         return new TestNode(key, manager);
     }
