@@ -74,8 +74,21 @@ public static class Ntt
         {
             throw new ArgumentException($"{coefficients.Length} coefficients do not fit a domain of {domainSize}", nameof(coefficients));
         }
-        // p(shift·x) has coefficients c_i·shift^i, so evaluating that on the subgroup evaluates p on the coset.
+        int n = (int)BitOperations.RoundUpToPowerOf2((uint)Math.Max(coefficients.Length, 1));
         var values = new Goldilocks[domainSize];
+        if (n < domainSize && n >= BlockSize && domainSize >= ParallelThreshold)
+        {
+            EvaluateOnCosets([coefficients.ToArray()], domainSize, shift, (coset, cosets, results) =>
+            {
+                Goldilocks[] result = results[0];
+                for (int m = 0; m < n; m++)
+                {
+                    values[coset + cosets * m] = result[m];
+                }
+            });
+            return values;
+        }
+        // p(shift·x) has coefficients c_i·shift^i, so evaluating that on the subgroup evaluates p on the coset.
         Goldilocks power = Goldilocks.One;
         for (int i = 0; i < coefficients.Length; i++)
         {
@@ -84,6 +97,67 @@ public static class Ntt
         }
         Forward(values);
         return values;
+    }
+
+    /// <summary>Receives polynomial p's values at shift·ω_N^(coset + cosets·m) in values[p][m], m &lt; n, for one coset.</summary>
+    internal delegate void CosetValues(int coset, int cosets, Goldilocks[][] values);
+
+    /// <summary>
+    /// Evaluates polynomials of up to n coefficients each (n the power of two fitting the longest) on shift·⟨ω_N⟩,
+    /// N = <paramref name="domainSize"/>, one coset of ⟨ω_n⟩ at a time: the points shift·ω_N^(r + (N/n)·m), m &lt; n,
+    /// are shift·ω_N^r·ω_n^m, so coset r is a transform of size n of the coefficients times (shift·ω_N^r)^i.
+    /// </summary>
+    /// <remarks>
+    /// N/n transforms of size n instead of one of size N: log n layers instead of log N, each transform small enough to
+    /// stay in cache, and the cosets spread over the cores without the synchronisation of a parallel transform. The
+    /// values are exact, so they are those of the single large transform.
+    /// </remarks>
+    internal static void EvaluateOnCosets(Goldilocks[][] polynomials, int domainSize, Goldilocks shift, CosetValues write)
+    {
+        int logDomain = CheckLength(domainSize, nameof(domainSize));
+        int longest = polynomials.Max(p => p.Length);
+        int n = (int)BitOperations.RoundUpToPowerOf2((uint)Math.Max(longest, 1));
+        if (n > domainSize)
+        {
+            throw new ArgumentException($"{longest} coefficients do not fit a domain of {domainSize}", nameof(polynomials));
+        }
+        int cosets = domainSize / n;
+        Goldilocks root = Goldilocks.RootOfUnity(logDomain);
+        // Cosets in parallel when there are enough of them for the cores, else each transform in parallel.
+        bool acrossCosets = domainSize >= ParallelThreshold && cosets >= Environment.ProcessorCount && Environment.ProcessorCount > 1;
+        void Evaluate(int r, Goldilocks[][] scratch)
+        {
+            Goldilocks factor = shift * root.Pow((ulong)r);
+            for (int p = 0; p < polynomials.Length; p++)
+            {
+                Goldilocks[] coefficients = polynomials[p];
+                Goldilocks[] values = scratch[p];
+                Goldilocks power = Goldilocks.One;
+                for (int i = 0; i < coefficients.Length; i++)
+                {
+                    values[i] = coefficients[i] * power;
+                    power *= factor;
+                }
+                values.AsSpan(coefficients.Length).Clear();
+                Transform(values, inverse: false, parallel: !acrossCosets);
+            }
+            write(r, cosets, scratch);
+        }
+        Goldilocks[][] NewScratch() => [.. polynomials.Select(_ => new Goldilocks[n])];
+        if (!acrossCosets)
+        {
+            Goldilocks[][] scratch = NewScratch();
+            for (int r = 0; r < cosets; r++)
+            {
+                Evaluate(r, scratch);
+            }
+            return;
+        }
+        Parallel.For(0, cosets, NewScratch, (r, _, scratch) =>
+        {
+            Evaluate(r, scratch);
+            return scratch;
+        }, _ => { });
     }
 
     /// <summary>
