@@ -268,34 +268,29 @@ public static class StarkProver
     private static Goldilocks[][] LowDegreeExtension(Goldilocks[][] coefficients, int ldeSize, Goldilocks shift)
     {
         Goldilocks[][] lde = [.. coefficients.Select(_ => new Goldilocks[ldeSize])];
-        Ntt.EvaluateOnCosets(coefficients, ldeSize, shift, (coset, cosets, values) =>
-        {
-            for (int c = 0; c < lde.Length; c++)
-            {
-                Goldilocks[] column = lde[c], source = values[c];
-                for (int m = 0, i = coset; i < column.Length; m++, i += cosets)
-                {
-                    column[i] = source[m];
-                }
-            }
-        });
+        Ntt.EvaluateOnCosets([.. coefficients.Select(c => new[] { c })], ldeSize, shift, (column, n, values) => Ntt.Interleave(values[0], n, lde[column]));
         return lde;
     }
 
     /// <summary>The extension-field columns c0[h] + u·c1[h] on the LDE coset, from their coordinates' coefficients.</summary>
     private static GoldilocksExt2[][] LowDegreeExtension(Goldilocks[][] c0, Goldilocks[][] c1, int ldeSize, Goldilocks shift)
     {
-        int columns = c0.Length;
         GoldilocksExt2[][] lde = [.. c0.Select(_ => new GoldilocksExt2[ldeSize])];
-        Ntt.EvaluateOnCosets([.. c0, .. c1], ldeSize, shift, (coset, cosets, values) =>
+        Ntt.EvaluateOnCosets([.. c0.Zip(c1, (a, b) => new[] { a, b })], ldeSize, shift, (h, n, values) =>
         {
-            for (int h = 0; h < columns; h++)
+            // Ntt.Interleave for both coordinates at once.
+            GoldilocksExt2[] column = lde[h];
+            Goldilocks[] first = values[0], second = values[1];
+            int cosets = ldeSize / n;
+            for (int m0 = 0; m0 < n; m0 += Ntt.InterleaveTile)
             {
-                GoldilocksExt2[] column = lde[h];
-                Goldilocks[] first = values[h], second = values[columns + h];
-                for (int m = 0, i = coset; i < column.Length; m++, i += cosets)
+                int mEnd = Math.Min(n, m0 + Ntt.InterleaveTile);
+                for (int r = 0; r < cosets; r++)
                 {
-                    column[i] = new GoldilocksExt2(first[m], second[m]);
+                    for (int m = m0, source = r * n + m0; m < mEnd; m++, source++)
+                    {
+                        column[m * cosets + r] = new GoldilocksExt2(first[source], second[source]);
+                    }
                 }
             }
         });
