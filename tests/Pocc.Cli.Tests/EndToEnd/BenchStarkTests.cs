@@ -20,6 +20,7 @@ public sealed class BenchStarkTests
         Assert.True(row["security_bits"]!.GetValue<int>() >= 96, row.ToJsonString());
         Assert.True(row["proof_bytes"]!.GetValue<int>() > 0, row.ToJsonString());
         Assert.True(row["prove_ms"]!.GetValue<double>() > 0, row.ToJsonString());
+        Assert.True(row["prove_cpu_ms"]!.GetValue<double>() >= 0, row.ToJsonString());
         Assert.True(row["verify_ms"]!.GetValue<double>() > 0, row.ToJsonString());
         Assert.True(row["native_ms"]!.GetValue<double>() > 0, row.ToJsonString());
         Assert.True(row["prover_overhead"]!.GetValue<double>() > 0, row.ToJsonString());

@@ -17,6 +17,12 @@ public sealed record StarkBenchmarkResult
     /// <summary>Median milliseconds of <c>StarkProver.Prove</c>, trace generation included.</summary>
     [JsonPropertyName("prove_ms")] public double ProveMs { get; init; }
 
+    /// <summary>
+    /// Median process CPU milliseconds (every thread) spent while proving: the work done, which other load on a shared
+    /// machine disturbs less than the wall-clock prove_ms. prove_cpu_ms / prove_ms is the cores the prover kept busy.
+    /// </summary>
+    [JsonPropertyName("prove_cpu_ms")] public double ProveCpuMs { get; init; }
+
     /// <summary>Median milliseconds of <c>StarkVerifier.Verify</c> on the encoded proof, decoding included.</summary>
     [JsonPropertyName("verify_ms")] public double VerifyMs { get; init; }
 

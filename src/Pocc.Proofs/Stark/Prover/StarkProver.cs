@@ -147,7 +147,8 @@ public static class StarkProver
         int constraints = air.TransitionDegrees.Count;
         Goldilocks omega = Goldilocks.RootOfUnity(int.Log2(n));
         Goldilocks lastRow = omega.Pow((ulong)(n - 1));
-        Goldilocks[][] periodic = [.. air.PeriodicColumns.Select(p => PeriodicColumn.Extend(p, n, blowup, StarkProtocol.Shift))];
+        // A periodic column repeats on the LDE with period k·blowup (a power of two), so one cycle of each serves.
+        Goldilocks[][] periodic = [.. air.PeriodicColumns.Select(p => PeriodicColumn.Cycle(p, n, blowup, StarkProtocol.Shift))];
         GoldilocksExt2[] transitionCoefficients = coefficients[..constraints];
 
         // x^n on the coset takes only `blowup` values, shift^n·ω_blowup^i, so its divisor inverts in a small batch.
@@ -195,7 +196,8 @@ public static class StarkProver
                 }
                 for (int p = 0; p < periodic.Length; p++)
                 {
-                    periodicValues[p] = periodic[p][i];
+                    Goldilocks[] cycle = periodic[p];
+                    periodicValues[p] = cycle[i & (cycle.Length - 1)];
                 }
                 air.EvaluateTransition<Goldilocks>(current, next, periodicValues, values);
                 GoldilocksExt2 transitions = GoldilocksExt2.Zero;
