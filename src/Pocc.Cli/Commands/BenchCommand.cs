@@ -158,7 +158,7 @@ public static class BenchCommand
                     if (!result.GetValue(json))
                     {
                         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                            $"{figures.Air,-17} 2^{figures.LogN,-2} rows: prove {figures.ProveMs,10:F1} ms ({figures.ProveCpuMs / 1000:F1} s CPU), verify {figures.VerifyMs,7:F2} ms, proof {figures.ProofBytes / 1024.0,7:F1} KiB, {figures.SecurityBits} bits; native {figures.NativeMs,9:F3} ms (prove ×{figures.ProverOverhead:F0}, verify ×{figures.VerifyVsNative:F3})"));
+                            $"{figures.Air,-17} 2^{figures.LogN,-2} rows: prove {figures.ProveMs,10:F1} ms ({figures.ProveCpuMs,8:F0} ms CPU), verify {figures.VerifyMs,7:F2} ms, proof {figures.ProofBytes / 1024.0,7:F1} KiB, {figures.SecurityBits} bits; native {figures.NativeMs,9:F3} ms (prove ×{figures.ProverOverhead:F0}, verify ×{figures.VerifyVsNative:F3})"));
                     }
                 }
             }
