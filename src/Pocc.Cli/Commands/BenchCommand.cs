@@ -6,6 +6,8 @@ using Pocc.Cli.Bench;
 using Pocc.Cli.Common;
 using Pocc.Compute.Matmul;
 using Pocc.Core.Matrices;
+using Pocc.Proofs.Stark;
+using Pocc.Proofs.Stark.Benchmarks;
 
 namespace Pocc.Cli.Commands;
 
@@ -40,7 +42,7 @@ public static class BenchCommand
             }
             return 0;
         });
-        return new Command("bench", "Benchmarks") { ledger, Matmul() };
+        return new Command("bench", "Benchmarks") { ledger, Matmul(), Stark() };
     }
 
     /// <summary>
@@ -102,6 +104,76 @@ public static class BenchCommand
             return Task.FromResult(0);
         });
         return matmul;
+    }
+
+    /// <summary>
+    /// <c>pocc bench stark</c>: STARK proving and verification per AIR and trace length, against the native computation
+    /// the proof stands for, all measured in one run.
+    /// </summary>
+    private static Command Stark()
+    {
+        var json = CommonOptions.Json();
+        var logNs = new Option<string>("--log-n") { Description = $"log2 of the trace lengths, comma-separated, each in [{StarkBenchmark.MinLogN}, {StarkBenchmark.MaxLogN}]", DefaultValueFactory = _ => "16,18,20" };
+        var airs = new Option<string>("--air") { Description = $"AIRs, comma-separated: {string.Join(", ", StarkBenchmark.AirNames)}", DefaultValueFactory = _ => string.Join(',', StarkBenchmark.AirNames) };
+        var securityBits = new Option<int>("--security-bits") { Description = "Conjectured security of the parameters (StarkParameters.ForSecurity)", DefaultValueFactory = _ => StarkParameters.DefaultSecurityBits };
+        var repetitions = new Option<int>("--repetitions") { Description = "Timed proofs per row (the median is reported), after a warm-up on small proofs", DefaultValueFactory = _ => 1 };
+        var stark = new Command("stark", "STARK prove and verify times and proof sizes per AIR and trace length, against the native computation")
+        {
+            json, logNs, airs, securityBits, repetitions,
+        };
+        stark.SetAction((result, cancellationToken) =>
+        {
+            var sizes = ParseList(result.GetValue(logNs)!, "--log-n", text =>
+                int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int logN) && logN is >= StarkBenchmark.MinLogN and <= StarkBenchmark.MaxLogN
+                    ? logN
+                    : throw new CliException($"--log-n: '{text}' is not a log2 trace length between {StarkBenchmark.MinLogN} and {StarkBenchmark.MaxLogN}"));
+            var names = ParseList(result.GetValue(airs)!, "--air", text => StarkBenchmark.AirNames.Contains(text)
+                ? text
+                : throw new CliException($"--air: '{text}' is not one of {string.Join(", ", StarkBenchmark.AirNames)}"));
+            int bits = result.GetValue(securityBits);
+            if (bits is < StarkParameters.MinimumSecurityBits or > 127)
+            {
+                throw new CliException($"--security-bits must be between {StarkParameters.MinimumSecurityBits} and 127");
+            }
+            foreach (int logN in sizes)
+            {
+                if (StarkParameters.MaxStandardSecurityBits(logN) < bits)
+                {
+                    throw new CliException($"--security-bits {bits} is out of reach at --log-n {logN}: the standard parameters give at most {StarkParameters.MaxStandardSecurityBits(logN)} bits there");
+                }
+            }
+            int runs = result.GetValue(repetitions);
+            if (runs is < 1 or > 100)
+            {
+                throw new CliException("--repetitions must be between 1 and 100");
+            }
+            var output = result.InvocationConfiguration.Output;
+            var rows = new List<StarkBenchmarkResult>();
+            foreach (string air in names)
+            {
+                foreach (int logN in sizes)
+                {
+                    var figures = StarkBenchmark.Run(air, logN, bits, runs, cancellationToken);
+                    rows.Add(figures);
+                    if (!result.GetValue(json))
+                    {
+                        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                            $"{figures.Air,-17} 2^{figures.LogN,-2} rows: prove {figures.ProveMs,10:F1} ms ({figures.ProveCpuMs,8:F0} ms CPU), verify {figures.VerifyMs,7:F2} ms, proof {figures.ProofBytes / 1024.0,7:F1} KiB, {figures.SecurityBits} bits; native {figures.NativeMs,9:F3} ms (prove ×{figures.ProverOverhead:F0}, verify ×{figures.VerifyVsNative:F3})"));
+                    }
+                }
+            }
+            if (result.GetValue(json))
+            {
+                output.WriteLine(JsonSerializer.Serialize(rows, IndentedJson));
+            }
+            else
+            {
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{rows[0].Queries} queries, blowup {rows[0].Blowup}, folding {rows[0].FoldingFactor}, {rows[0].GrindingBits} grinding bits, {rows[0].Cores} cores"));
+            }
+            return Task.FromResult(0);
+        });
+        return stark;
     }
 
     private static List<T> ParseList<T>(string text, string option, Func<string, T> parse)

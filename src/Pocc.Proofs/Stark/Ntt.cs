@@ -74,8 +74,14 @@ public static class Ntt
         {
             throw new ArgumentException($"{coefficients.Length} coefficients do not fit a domain of {domainSize}", nameof(coefficients));
         }
-        // p(shift·x) has coefficients c_i·shift^i, so evaluating that on the subgroup evaluates p on the coset.
+        int n = (int)BitOperations.RoundUpToPowerOf2((uint)Math.Max(coefficients.Length, 1));
         var values = new Goldilocks[domainSize];
+        if (n < domainSize && n >= BlockSize && domainSize >= ParallelThreshold)
+        {
+            EvaluateOnCosets([[coefficients.ToArray()]], domainSize, shift, (_, size, results) => Interleave(results[0], size, values));
+            return values;
+        }
+        // p(shift·x) has coefficients c_i·shift^i, so evaluating that on the subgroup evaluates p on the coset.
         Goldilocks power = Goldilocks.One;
         for (int i = 0; i < coefficients.Length; i++)
         {
@@ -84,6 +90,105 @@ public static class Ntt
         }
         Forward(values);
         return values;
+    }
+
+    /// <summary>
+    /// Receives the values of group <paramref name="group"/>'s polynomials, coset-major: values[p][r·n + m] is polynomial
+    /// p's value at shift·ω_N^(r + (N/n)·m), for the coset r of ⟨ω_n⟩ and m &lt; n.
+    /// </summary>
+    internal delegate void CosetValues(int group, int n, Goldilocks[][] values);
+
+    /// <summary>
+    /// Evaluates polynomials of up to n coefficients each (n the power of two fitting the longest) on shift·⟨ω_N⟩,
+    /// N = <paramref name="domainSize"/>, one coset of ⟨ω_n⟩ at a time: the points shift·ω_N^(r + (N/n)·m), m &lt; n,
+    /// are shift·ω_N^r·ω_n^m, so coset r is a transform of size n of the coefficients times (shift·ω_N^r)^i.
+    /// </summary>
+    /// <remarks>
+    /// N/n transforms of size n instead of one of size N: log n layers instead of log N, each transform small enough to
+    /// stay in cache, and the groups spread over the cores without the synchronisation of a parallel transform. The
+    /// values are exact, so they are those of the single large transform. Each group's values go to
+    /// <paramref name="write"/> coset-major; <see cref="Interleave"/> puts them in natural order.
+    /// </remarks>
+    internal static void EvaluateOnCosets(Goldilocks[][][] groups, int domainSize, Goldilocks shift, CosetValues write)
+    {
+        int logDomain = CheckLength(domainSize, nameof(domainSize));
+        int longest = groups.SelectMany(g => g).Max(p => p.Length);
+        int n = (int)BitOperations.RoundUpToPowerOf2((uint)Math.Max(longest, 1));
+        if (n > domainSize)
+        {
+            throw new ArgumentException($"{longest} coefficients do not fit a domain of {domainSize}", nameof(groups));
+        }
+        int cosets = domainSize / n;
+        Goldilocks root = Goldilocks.RootOfUnity(logDomain);
+        var factors = new Goldilocks[cosets];
+        for (int r = 0; r < cosets; r++)
+        {
+            factors[r] = shift * root.Pow((ulong)r);
+        }
+        // Groups in parallel when there are enough of them for the cores, else each transform in parallel.
+        bool acrossGroups = domainSize >= ParallelThreshold && groups.Length >= Environment.ProcessorCount && Environment.ProcessorCount > 1;
+        void Evaluate(int g, Goldilocks[][] scratch)
+        {
+            Goldilocks[][] group = groups[g];
+            for (int p = 0; p < group.Length; p++)
+            {
+                Goldilocks[] coefficients = group[p];
+                for (int r = 0; r < cosets; r++)
+                {
+                    Span<Goldilocks> values = scratch[p].AsSpan(r * n, n);
+                    Goldilocks factor = factors[r];
+                    Goldilocks power = Goldilocks.One;
+                    for (int i = 0; i < coefficients.Length; i++)
+                    {
+                        values[i] = coefficients[i] * power;
+                        power *= factor;
+                    }
+                    values[coefficients.Length..].Clear();
+                    Transform(values, inverse: false, parallel: !acrossGroups);
+                }
+            }
+            write(g, n, scratch[..group.Length]);
+        }
+        int width = groups.Max(g => g.Length);
+        Goldilocks[][] NewScratch() => [.. Enumerable.Range(0, width).Select(_ => new Goldilocks[domainSize])];
+        if (!acrossGroups)
+        {
+            Goldilocks[][] scratch = NewScratch();
+            for (int g = 0; g < groups.Length; g++)
+            {
+                Evaluate(g, scratch);
+            }
+            return;
+        }
+        Parallel.For(0, groups.Length, NewScratch, (g, _, scratch) =>
+        {
+            Evaluate(g, scratch);
+            return scratch;
+        }, _ => { });
+    }
+
+    // Tiles of this many values per coset: the destination tile (cosets × this many values) stays in L1.
+    internal const int InterleaveTile = 256;
+
+    /// <summary>
+    /// destination[r + cosets·m] = values[r·n + m]: <see cref="EvaluateOnCosets"/>'s coset-major layout in natural
+    /// order, a tile at a time so each destination line is written once rather than once per coset.
+    /// </summary>
+    internal static void Interleave(ReadOnlySpan<Goldilocks> values, int n, Span<Goldilocks> destination)
+    {
+        int cosets = values.Length / n;
+        for (int m0 = 0; m0 < n; m0 += InterleaveTile)
+        {
+            int mEnd = Math.Min(n, m0 + InterleaveTile);
+            for (int r = 0; r < cosets; r++)
+            {
+                ReadOnlySpan<Goldilocks> source = values.Slice(r * n, n);
+                for (int m = m0; m < mEnd; m++)
+                {
+                    destination[m * cosets + r] = source[m];
+                }
+            }
+        }
     }
 
     /// <summary>

@@ -42,10 +42,20 @@ public sealed class RowCommitment
     public Hash32 Root => _nodes[1];
 
     /// <summary>Commits to base-field columns of equal power-of-two length (trace and composition columns).</summary>
-    public static RowCommitment Commit(IReadOnlyList<Goldilocks[]> columns) => Build<Goldilocks, BaseEncoder>(columns);
+    public static RowCommitment Commit(IReadOnlyList<Goldilocks[]> columns) => Build<Goldilocks, BaseEncoder>(columns, 1);
 
     /// <summary>Commits to extension-field columns of equal power-of-two length (FRI layers).</summary>
-    public static RowCommitment Commit(IReadOnlyList<GoldilocksExt2[]> columns) => Build<GoldilocksExt2, ExtEncoder>(columns);
+    public static RowCommitment Commit(IReadOnlyList<GoldilocksExt2[]> columns) => Build<GoldilocksExt2, ExtEncoder>(columns, 1);
+
+    /// <summary>
+    /// The commitment <see cref="Commit(IReadOnlyList{Goldilocks[]})"/> gives to the columns cut into
+    /// <paramref name="groups"/> equal slices laid side by side: row j holds, for t &lt; groups, every column's value
+    /// at j + t·(length / groups), slice-major. The layout FRI's rows need, without copying the columns into it.
+    /// </summary>
+    internal static RowCommitment CommitGrouped(IReadOnlyList<Goldilocks[]> columns, int groups) => Build<Goldilocks, BaseEncoder>(columns, groups);
+
+    /// <summary><see cref="CommitGrouped(IReadOnlyList{Goldilocks[]}, int)"/> for extension-field columns.</summary>
+    internal static RowCommitment CommitGrouped(IReadOnlyList<GoldilocksExt2[]> columns, int groups) => Build<GoldilocksExt2, ExtEncoder>(columns, groups);
 
     /// <summary>The leaf hash of one base-field row, as the verifier recomputes it from opened values.</summary>
     public static Hash32 HashRow(ReadOnlySpan<Goldilocks> row) => HashRow<Goldilocks, BaseEncoder>(row);
@@ -190,7 +200,7 @@ public sealed class RowCommitment
         return error is null || (throwOnError ? throw new ArgumentException(error, nameof(indices)) : false);
     }
 
-    private static RowCommitment Build<T, TEncoder>(IReadOnlyList<T[]> columnList)
+    private static RowCommitment Build<T, TEncoder>(IReadOnlyList<T[]> columnList, int groups)
         where T : struct
         where TEncoder : struct, IElementEncoder<T>
     {
@@ -200,30 +210,42 @@ public sealed class RowCommitment
             throw new ArgumentException("a commitment needs at least one column", nameof(columnList));
         }
         T[][] columns = [.. columnList];
-        int rows = columns[0].Length;
+        int length = columns[0].Length;
+        if (groups < 1 || !int.IsPow2(groups) || length % groups != 0)
+        {
+            throw new ArgumentException($"{groups} groups do not cut columns of {length} values into equal power-of-two slices", nameof(groups));
+        }
+        int rows = length / groups;
         if (rows == 0 || !int.IsPow2(rows) || rows > 1 << MaxLogRows)
         {
             throw new ArgumentException($"the row count must be a power of two up to 2^{MaxLogRows}, got {rows}", nameof(columnList));
         }
         foreach (T[] column in columns)
         {
-            if (column.Length != rows)
+            if (column.Length != length)
             {
-                throw new ArgumentException($"columns differ in length: {column.Length} and {rows}", nameof(columnList));
+                throw new ArgumentException($"columns differ in length: {column.Length} and {length}", nameof(columnList));
             }
         }
 
         var nodes = new Hash32[2 * rows];
-        int rowBytes = columns.Length * TEncoder.Size;
+        int columnCount = columns.Length;
+        int rowBytes = groups * columnCount * TEncoder.Size;
         ForChunks(rows, (start, end) =>
         {
             byte[] buffer = new byte[1 + rowBytes];
             buffer[0] = RowTag;
             for (int i = start; i < end; i++)
             {
-                for (int c = 0; c < columns.Length; c++)
+                int offset = 1;
+                for (int t = 0; t < groups; t++)
                 {
-                    TEncoder.Write(columns[c][i], buffer.AsSpan(1 + c * TEncoder.Size));
+                    int index = t * rows + i;
+                    for (int c = 0; c < columnCount; c++)
+                    {
+                        TEncoder.Write(columns[c][index], buffer.AsSpan(offset));
+                        offset += TEncoder.Size;
+                    }
                 }
                 nodes[rows + i] = Blake3Hash.Of(buffer);
             }

@@ -105,6 +105,27 @@ public class NttTests
         }
     }
 
+    [Theory]
+    [InlineData(1 << 12, 1 << 15)]
+    [InlineData(3000, 1 << 15)]
+    [InlineData(1 << 11, 1 << 14)]
+    public void Evaluating_coset_by_coset_gives_the_single_large_transform(int count, int domainSize)
+    {
+        // Large enough for EvaluateOnCoset to split the domain into cosets of the coefficients' size.
+        Goldilocks[] coefficients = RandomElements(count, count);
+        Goldilocks shift = Goldilocks.FromUInt64(0x1234_5678_9abc_def0);
+        var expected = new Goldilocks[domainSize];
+        Goldilocks power = Goldilocks.One;
+        for (int i = 0; i < count; i++)
+        {
+            expected[i] = coefficients[i] * power;
+            power *= shift;
+        }
+        Ntt.Forward(expected, parallel: false);
+
+        Assert.Equal(expected, Ntt.EvaluateOnCoset(coefficients, domainSize, shift));
+    }
+
     [Fact]
     public void Rejects_lengths_that_are_not_powers_of_two()
     {

@@ -30,7 +30,7 @@ public static class PeriodicColumn
     public static Goldilocks[] Extend(ReadOnlySpan<Goldilocks> values, int traceLength, int blowup, Goldilocks shift)
     {
         int repetitions = Repetitions(values.Length, traceLength);
-        Goldilocks[] cycle = Ntt.CosetLowDegreeExtension(values, blowup, shift.Pow((ulong)repetitions));
+        Goldilocks[] cycle = Cycle(values, traceLength, blowup, shift);
         var result = new Goldilocks[(long)traceLength * blowup];
         for (int r = 0; r < repetitions; r++)
         {
@@ -38,6 +38,13 @@ public static class PeriodicColumn
         }
         return result;
     }
+
+    /// <summary>
+    /// One period of <see cref="Extend"/>'s values, k·blowup long: value i of the extension is value i mod k·blowup of
+    /// this, so the prover reads it without materialising the whole domain.
+    /// </summary>
+    internal static Goldilocks[] Cycle(ReadOnlySpan<Goldilocks> values, int traceLength, int blowup, Goldilocks shift) =>
+        Ntt.CosetLowDegreeExtension(values, blowup, shift.Pow((ulong)Repetitions(values.Length, traceLength)));
 
     private static int Repetitions(int period, int traceLength)
     {

@@ -45,7 +45,7 @@ public static class FriProver
         for (int l = 0; l < layerCount; l++)
         {
             layers[l] = current;
-            commitments[l] = RowCommitment.Commit(Columns(current, k));
+            commitments[l] = RowCommitment.CommitGrouped([current], k);
             transcript.AbsorbRoot(LayerLabel, commitments[l].Root);
             GoldilocksExt2 alpha = transcript.DrawExtField(AlphaLabel);
             current = FriFolding.Fold(current, k, layerShift, alpha);
@@ -93,17 +93,6 @@ public static class FriProver
     /// </summary>
     internal static int[] RowsAt(int[] positions, int rowsInLayer) =>
         [.. positions.Select(q => q & (rowsInLayer - 1)).Distinct().Order()];
-
-    private static GoldilocksExt2[][] Columns(GoldilocksExt2[] values, int k)
-    {
-        int m = values.Length / k;
-        var columns = new GoldilocksExt2[k][];
-        for (int t = 0; t < k; t++)
-        {
-            columns[t] = values.AsSpan(t * m, m).ToArray();
-        }
-        return columns;
-    }
 
     /// <summary>
     /// The first <paramref name="length"/> coefficients of the polynomial through the last layer's values on
