@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Text;
 using Pocc.Core.Hashing;
 using Pocc.Proofs.Stark.Air;
+using Pocc.Proofs.Stark.Tasks;
 
 namespace Pocc.Proofs.Stark.Benchmarks;
 
@@ -108,24 +109,15 @@ public static class StarkBenchmark
     /// <summary>The statement of <paramref name="steps"/> steps of <paramref name="air"/> from the fixed inputs, with its native computation.</summary>
     private static Statement Create(string air, int steps)
     {
-        switch (air)
+        StarkComputation computation = air switch
         {
-            case PermutationChain:
-            {
-                Goldilocks[] initial = Elements("initial", PermutationChainAir.Width);
-                Goldilocks[] final = PermutationChainAir.Compute(initial, steps);
-                return new Statement(new PermutationChainAir(initial, steps, final), steps, () => PermutationChainAir.Compute(initial, steps));
-            }
-            case MatrixRecurrence:
-            {
-                int d = MatrixRecurrenceAir.Dimension;
-                Goldilocks[] matrix = Elements("matrix", d * d), offset = Elements("offset", d), initial = Elements("initial", d);
-                Goldilocks[] final = MatrixRecurrenceAir.Compute(matrix, offset, initial, steps);
-                return new Statement(new MatrixRecurrenceAir(matrix, offset, initial, steps, final), steps, () => MatrixRecurrenceAir.Compute(matrix, offset, initial, steps));
-            }
-            default:
-                throw new ArgumentException($"unknown AIR '{air}': expected one of {string.Join(", ", AirNames)}", nameof(air));
-        }
+            PermutationChain => StarkComputation.PermutationChain,
+            MatrixRecurrence => StarkComputation.MatrixRecurrence,
+            _ => throw new ArgumentException($"unknown AIR '{air}': expected one of {string.Join(", ", AirNames)}", nameof(air)),
+        };
+        Goldilocks[] inputs = Elements("inputs", StarkComputations.InputElements(computation));
+        Goldilocks[] outputs = StarkComputations.Compute(computation, inputs, steps);
+        return new Statement(StarkComputations.CreateAir(computation, inputs, steps, outputs), steps, () => StarkComputations.Compute(computation, inputs, steps));
     }
 
     // Field elements from BLAKE3 of a fixed label and a counter: nobody chose them, and every run gets the same ones.
