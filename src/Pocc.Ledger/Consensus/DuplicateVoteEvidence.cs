@@ -2,7 +2,7 @@ using Pocc.Core.Addressing;
 using Pocc.Core.Crypto;
 using Pocc.Ledger.Primitives;
 
-namespace Pocc.Consensus.Tendermint;
+namespace Pocc.Ledger.Consensus;
 
 /// <summary>
 /// Proof that one validator signed two different votes of the same type at the same height and round: both signed
