@@ -133,6 +133,9 @@ public sealed class Blockchain : IDisposable
 
     public ValidatorSet GetValidatorSet() => Read(() => ValidatorSet.FromState(_state, Parameters));
 
+    /// <summary>A validator's record (key, jailed flag, compute credit, punished offences) as of the head, or null.</summary>
+    public Validator? GetValidator(Address address) => Read(() => _state.GetValidator(address));
+
     public int AccountCount => Read(() => _state.AccountCount);
 
     public BlockHeader? GetHeader(Height height) => _store.GetHeader(height);
