@@ -47,4 +47,11 @@ public static class LedgerErrors
     public const string TaskDeadlinePassed = "task.deadline_passed";
     public const string NotAValidator = "tx.not_a_validator";
     public const string VerdictMismatch = "task.verdict_mismatch";
+    public const string EvidenceInvalid = "evidence.invalid";
+    public const string EvidenceUnknownValidator = "evidence.unknown_validator";
+    public const string EvidenceBadSignature = "evidence.bad_signature";
+    public const string EvidenceFromFuture = "evidence.from_future";
+    public const string EvidenceTooOld = "evidence.too_old";
+    public const string EvidenceDuplicate = "evidence.duplicate";
+    public const string EvidenceRecordFull = "evidence.record_full";
 }

@@ -1,5 +1,6 @@
 using Pocc.Core.Addressing;
 using Pocc.Core.Hashing;
+using Pocc.Ledger.Consensus;
 
 namespace Pocc.Consensus.Tendermint;
 

@@ -1,6 +1,7 @@
 using Pocc.Core.Addressing;
 using Pocc.Core.Crypto;
 using Pocc.Core.Hashing;
+using Pocc.Ledger.Consensus;
 using Pocc.Ledger.Primitives;
 
 namespace Pocc.Consensus.Tendermint;

@@ -2,6 +2,7 @@ using Pocc.Core.Addressing;
 using Pocc.Core.Crypto;
 using Pocc.Core.Encoding;
 using Pocc.Core.Hashing;
+using Pocc.Ledger.Consensus;
 using Pocc.Ledger.Primitives;
 
 namespace Pocc.Consensus.Tendermint;

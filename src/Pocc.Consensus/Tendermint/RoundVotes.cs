@@ -1,6 +1,7 @@
 using Pocc.Core.Addressing;
 using Pocc.Core.Hashing;
 using Pocc.Ledger.Blocks;
+using Pocc.Ledger.Consensus;
 
 namespace Pocc.Consensus.Tendermint;
 

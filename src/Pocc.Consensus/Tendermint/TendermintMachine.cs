@@ -1,5 +1,6 @@
 using Pocc.Core.Hashing;
 using Pocc.Ledger.Blocks;
+using Pocc.Ledger.Consensus;
 using Pocc.Ledger.Primitives;
 using Pocc.Ledger.State;
 

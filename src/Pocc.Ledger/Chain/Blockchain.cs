@@ -131,7 +131,10 @@ public sealed class Blockchain : IDisposable
     public (Account Account, SparseMerkleProof Proof, Hash32 StateRoot, BlockHeader? Header) GetAccountWithProof(Address address) =>
         Read(() => (_state.GetAccount(address), _state.ProveAccount(address), _state.Root, _headHeader));
 
-    public ValidatorSet GetValidatorSet() => Read(() => ValidatorSet.FromState(_state));
+    public ValidatorSet GetValidatorSet() => Read(() => ValidatorSet.FromState(_state, Parameters));
+
+    /// <summary>A validator's record (key, jailed flag, compute credit, punished offences) as of the head, or null.</summary>
+    public Validator? GetValidator(Address address) => Read(() => _state.GetValidator(address));
 
     public int AccountCount => Read(() => _state.AccountCount);
 
@@ -230,7 +233,7 @@ public sealed class Blockchain : IDisposable
             {
                 throw new LedgerException(LedgerErrors.BlockWrongParent, "the proposal was built on a block that is no longer the head");
             }
-            ValidatorSet.FromState(_state).VerifyCommit(ChainId, proposed.Block.Header.Height, proposed.Block.Hash, commit);
+            ValidatorSet.FromState(_state, Parameters).VerifyCommit(ChainId, proposed.Block.Header.Height, proposed.Block.Hash, commit);
             committed = CommitLocked(proposed.Block, proposed.Encoded, commit, proposed.Changes);
         }
         finally
@@ -262,7 +265,7 @@ public sealed class Blockchain : IDisposable
             Require(header.TransactionCount == block.Transactions.Count, LedgerErrors.BlockInvalid, "block's transaction count does not match its header");
             Require(block.Transactions.Count <= Parameters.MaxBlockTransactions, LedgerErrors.BlockInvalid, "block has too many transactions");
             Require(Block.ComputeTransactionsRoot(block.Transactions) == header.TransactionsRoot, LedgerErrors.BlockInvalid, "block's transactions root does not match");
-            var validators = ValidatorSet.FromState(_state);
+            var validators = ValidatorSet.FromState(_state, Parameters);
             Require(validators.Contains(header.Proposer), LedgerErrors.BlockInvalid, $"proposer {header.Proposer} is not a validator");
             var encoded = block.Encode();
             Require(encoded.Length <= Parameters.MaxBlockBytes, LedgerErrors.BlockInvalid, "block exceeds the size limit");

@@ -177,6 +177,12 @@ public sealed record GenesisParameters
     [JsonPropertyName("max_active_tasks_per_worker")] public uint MaxActiveTasksPerWorker { get; init; } = Defaults.MaxActiveTasksPerWorker;
     [JsonPropertyName("unassigned_task_timeout_blocks")] public ulong UnassignedTaskTimeoutBlocks { get; init; } = Defaults.UnassignedTaskTimeoutBlocks;
     [JsonPropertyName("verdict_timeout_blocks")] public ulong VerdictTimeoutBlocks { get; init; } = Defaults.VerdictTimeoutBlocks;
+    [JsonPropertyName("evidence_max_age_blocks")] public ulong EvidenceMaxAgeBlocks { get; init; } = Defaults.EvidenceMaxAgeBlocks;
+    [JsonPropertyName("equivocation_slash_basis_points")] public ulong EquivocationSlashBasisPoints { get; init; } = Defaults.EquivocationSlashBasisPoints;
+    [JsonPropertyName("evidence_reward_basis_points")] public ulong EvidenceRewardBasisPoints { get; init; } = Defaults.EvidenceRewardBasisPoints;
+    [JsonPropertyName("epoch_length_blocks")] public ulong EpochLengthBlocks { get; init; } = Defaults.EpochLengthBlocks;
+    [JsonPropertyName("compute_units_per_power")] public ulong ComputeUnitsPerPower { get; init; } = Defaults.ComputeUnitsPerPower;
+    [JsonPropertyName("compute_power_cap_basis_points")] public ulong ComputePowerCapBasisPoints { get; init; } = Defaults.ComputePowerCapBasisPoints;
 
     public ChainParameters ToChainParameters() => new()
     {
@@ -196,5 +202,11 @@ public sealed record GenesisParameters
         MaxActiveTasksPerWorker = MaxActiveTasksPerWorker,
         UnassignedTaskTimeoutBlocks = UnassignedTaskTimeoutBlocks,
         VerdictTimeoutBlocks = VerdictTimeoutBlocks,
+        EvidenceMaxAgeBlocks = EvidenceMaxAgeBlocks,
+        EquivocationSlashBasisPoints = EquivocationSlashBasisPoints,
+        EvidenceRewardBasisPoints = EvidenceRewardBasisPoints,
+        EpochLengthBlocks = EpochLengthBlocks,
+        ComputeUnitsPerPower = ComputeUnitsPerPower,
+        ComputePowerCapBasisPoints = ComputePowerCapBasisPoints,
     };
 }

@@ -55,6 +55,24 @@ public sealed record ChainParameters
     /// <summary>Blocks a committed result may wait for a verdict before the task expires unverified (fee refunded, no penalty).</summary>
     public ulong VerdictTimeoutBlocks { get; init; } = 200;
 
+    /// <summary>Blocks after a vote during which evidence of its equivocation is accepted.</summary>
+    public ulong EvidenceMaxAgeBlocks { get; init; } = 50;
+
+    /// <summary>The share of an equivocating validator's bonded (and since-unbonded) stake that evidence slashes, in basis points.</summary>
+    public ulong EquivocationSlashBasisPoints { get; init; } = 500;
+
+    /// <summary>The share of the slashed amount paid to whoever submits the evidence, in basis points; the rest is burned.</summary>
+    public ulong EvidenceRewardBasisPoints { get; init; } = 1_000;
+
+    /// <summary>Blocks per epoch: the compute part of voting power is recomputed at the end of every epoch.</summary>
+    public ulong EpochLengthBlocks { get; init; } = 100;
+
+    /// <summary>Verified compute units (2·m·k·n for a product) worth one unit of voting power.</summary>
+    public ulong ComputeUnitsPerPower { get; init; } = 1_000;
+
+    /// <summary>The most voting power compute may add, as a share of the validator's stake-based power, in basis points (at most 10,000).</summary>
+    public ulong ComputePowerCapBasisPoints { get; init; } = 5_000;
+
     public Amount FeeBurn(Amount fees) => fees.MulDiv(FeeBurnBasisPoints, BasisPointsPerWhole);
 
     /// <summary>Rules that make a chain unusable are refused when the genesis is loaded, not discovered later.</summary>
@@ -77,13 +95,19 @@ public sealed record ChainParameters
             throw new FormatException("unbonding_period_blocks must be at least 1");
         }
         if (VerificationFeeBasisPoints > BasisPointsPerWhole || WorkerRewardBasisPoints > BasisPointsPerWhole
-            || SlashBasisPoints > BasisPointsPerWhole || LatenessPenaltyBasisPoints > BasisPointsPerWhole)
+            || SlashBasisPoints > BasisPointsPerWhole || LatenessPenaltyBasisPoints > BasisPointsPerWhole
+            || EquivocationSlashBasisPoints > BasisPointsPerWhole || EvidenceRewardBasisPoints > BasisPointsPerWhole
+            || ComputePowerCapBasisPoints > BasisPointsPerWhole)
         {
             throw new FormatException($"basis-point parameters must be at most {BasisPointsPerWhole}");
         }
         if (MaxTaskAttempts == 0 || MaxActiveTasksPerWorker == 0 || UnassignedTaskTimeoutBlocks == 0 || VerdictTimeoutBlocks == 0)
         {
             throw new FormatException("max_task_attempts, max_active_tasks_per_worker, unassigned_task_timeout_blocks and verdict_timeout_blocks must be at least 1");
+        }
+        if (EvidenceMaxAgeBlocks == 0 || EpochLengthBlocks == 0 || ComputeUnitsPerPower == 0)
+        {
+            throw new FormatException("evidence_max_age_blocks, epoch_length_blocks and compute_units_per_power must be at least 1");
         }
     }
 
@@ -106,5 +130,11 @@ public sealed record ChainParameters
         writer.WriteU32(MaxActiveTasksPerWorker);
         writer.WriteU64(UnassignedTaskTimeoutBlocks);
         writer.WriteU64(VerdictTimeoutBlocks);
+        writer.WriteU64(EvidenceMaxAgeBlocks);
+        writer.WriteU64(EquivocationSlashBasisPoints);
+        writer.WriteU64(EvidenceRewardBasisPoints);
+        writer.WriteU64(EpochLengthBlocks);
+        writer.WriteU64(ComputeUnitsPerPower);
+        writer.WriteU64(ComputePowerCapBasisPoints);
     }
 }

@@ -80,6 +80,14 @@ public sealed class StateOverlay
         return [.. addresses];
     }
 
+    /// <summary>Addresses of all validators, in address order.</summary>
+    public IReadOnlyList<Address> ValidatorAddresses()
+    {
+        var addresses = new SortedSet<Address>(_base.Validators.Keys);
+        addresses.UnionWith(_validators.Keys);
+        return [.. addresses];
+    }
+
     /// <summary>Accounts whose unbonding stake is due at <paramref name="height"/>, in address order.</summary>
     public IReadOnlyList<Address> UnbondingDueAt(Height height)
     {

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using Pocc.Core.Addressing;
 using Pocc.Ledger.Primitives;
 using Pocc.Core.Hashing;
+using Pocc.Ledger.Consensus;
 using Pocc.Ledger.Tasks;
 using Pocc.Ledger.Transactions;
 
@@ -15,12 +16,14 @@ namespace Pocc.Ledger.State;
 public sealed class StateTransition
 {
     private readonly TaskRules _tasks;
+    private readonly EvidenceRules _evidence;
 
     public StateTransition(ChainId chainId, ChainParameters parameters)
     {
         ChainId = chainId;
         Parameters = parameters;
         _tasks = new TaskRules(parameters);
+        _evidence = new EvidenceRules(chainId, parameters);
     }
 
     public ChainId ChainId { get; }
@@ -65,6 +68,9 @@ public sealed class StateTransition
                 break;
             case WithdrawWorkerStake withdraw:
                 RequirePositive(withdraw.Amount);
+                break;
+            case SubmitEvidence submit:
+                EvidenceRules.CheckShape(submit.Evidence);
                 break;
             case CommitResult or SubmitVerdict:
                 break;
@@ -127,6 +133,11 @@ public sealed class StateTransition
                 state.SetAccount(sender, paid);
                 _tasks.ApplyVerdict(state, committed, verdict.Outcome, height);
                 break;
+            case SubmitEvidence submit:
+                var offender = _evidence.Check(state, submit.Evidence, height);
+                state.SetAccount(sender, paid);
+                _evidence.Punish(state, sender, submit.Evidence, offender, height);
+                break;
             case Unbond unbond:
                 if (paid.Bonded < unbond.Amount)
                 {
@@ -178,7 +189,8 @@ public sealed class StateTransition
     /// <summary>
     /// After the transactions: settle the results verified in this block and assign posted tasks (see
     /// <see cref="TaskRules.EndBlock"/>), mint the block reward (split between those workers and the proposer),
-    /// burn the fees' burn share and pay the rest of the fees to the proposer.
+    /// burn the fees' burn share and pay the rest of the fees to the proposer. The last block of an epoch also credits
+    /// each validator with the compute its worker verified during the epoch (see <see cref="CloseEpoch"/>).
     /// </summary>
     public void EndBlock(StateOverlay state, Address proposer, Amount fees, Hash32 parentHash, Height height)
     {
@@ -191,6 +203,30 @@ public sealed class StateTransition
             Minted = state.Supply.Minted + Parameters.BlockReward,
             Burned = state.Supply.Burned + burned,
         };
+        if (height.Value % Parameters.EpochLengthBlocks == 0)
+        {
+            CloseEpoch(state);
+        }
+    }
+
+    /// <summary>
+    /// Fixes the compute part of every validator's voting power for the next epoch: its credit becomes the verified
+    /// compute units its own worker (the worker registered under the validator's address) gained since the previous
+    /// boundary. Runs after this block's settlements, so compute verified in the epoch's last block counts.
+    /// </summary>
+    public static void CloseEpoch(StateOverlay state)
+    {
+        foreach (var address in state.ValidatorAddresses())
+        {
+            var validator = state.GetValidator(address)!;
+            ulong cumulative = state.GetWorker(address)?.VerifiedComputeUnits ?? 0;
+            // Verified units only grow; the guard keeps a record written by an older rule from underflowing.
+            ulong credit = cumulative >= validator.ComputeMark ? cumulative - validator.ComputeMark : 0;
+            if (credit != validator.ComputeCredit || cumulative != validator.ComputeMark)
+            {
+                state.SetValidator(address, validator with { ComputeCredit = credit, ComputeMark = cumulative });
+            }
+        }
     }
 
     /// <summary>

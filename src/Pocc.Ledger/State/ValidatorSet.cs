@@ -5,10 +5,14 @@ using Pocc.Ledger.Primitives;
 
 namespace Pocc.Ledger.State;
 
-/// <summary>One validator with its voting power (its bonded stake).</summary>
+/// <summary>One validator with its voting power (see <see cref="Consensus.VotingPower"/>).</summary>
 public sealed record ValidatorPower(Address Address, PublicKey PublicKey, ulong Power);
 
-/// <summary>The validators allowed to sign at a height: not jailed, with bonded stake; sorted by address.</summary>
+/// <summary>
+/// The validators allowed to sign at a height: not jailed, with bonded stake; sorted by address. Each one's power is
+/// <see cref="Consensus.VotingPower.Of(ChainParameters, ulong, ulong)"/> of its bonded stake and the compute credit the
+/// last epoch boundary stored in its record, so every node derives the same set from the same state.
+/// </summary>
 public sealed class ValidatorSet
 {
     private readonly Dictionary<Address, ValidatorPower> _byAddress;
@@ -34,7 +38,7 @@ public sealed class ValidatorSet
     public bool TryGet(Address address, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out ValidatorPower? member) =>
         _byAddress.TryGetValue(address, out member);
 
-    public static ValidatorSet FromState(LedgerState state)
+    public static ValidatorSet FromState(LedgerState state, ChainParameters parameters)
     {
         var members = new List<ValidatorPower>();
         foreach (var (address, validator) in state.Validators)
@@ -42,7 +46,7 @@ public sealed class ValidatorSet
             var bonded = state.GetAccount(address).Bonded;
             if (!validator.Jailed && bonded > Amount.Zero)
             {
-                members.Add(new ValidatorPower(address, validator.PublicKey, bonded.Value));
+                members.Add(new ValidatorPower(address, validator.PublicKey, Consensus.VotingPower.Of(parameters, bonded.Value, validator.ComputeCredit)));
             }
         }
         return new ValidatorSet(members);

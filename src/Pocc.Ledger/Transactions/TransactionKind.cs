@@ -12,4 +12,5 @@ public enum TransactionKind : byte
     SubmitVerdict = 7,
     AddWorkerStake = 8,
     WithdrawWorkerStake = 9,
+    SubmitEvidence = 10,
 }

@@ -22,6 +22,7 @@ public abstract record TransactionPayload
         TransactionKind.SubmitVerdict => Tasks.SubmitVerdict.ReadFields(ref reader),
         TransactionKind.AddWorkerStake => new Tasks.AddWorkerStake(new Amount(reader.ReadU64())),
         TransactionKind.WithdrawWorkerStake => new Tasks.WithdrawWorkerStake(new Amount(reader.ReadU64())),
+        TransactionKind.SubmitEvidence => Consensus.SubmitEvidence.ReadFields(ref reader),
         _ => throw new CodecException(CodecException.InvalidValue, $"unknown transaction kind {(byte)kind}"),
     };
 }

@@ -1,5 +1,6 @@
 using Pocc.Consensus.Tendermint;
 using Pocc.Core.Hashing;
+using Pocc.Ledger.Consensus;
 using Pocc.Ledger.Primitives;
 using Pocc.Ledger.State;
 using Pocc.Ledger.Tests.Builders;

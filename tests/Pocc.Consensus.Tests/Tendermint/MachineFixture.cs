@@ -2,6 +2,7 @@ using Pocc.Consensus.Tendermint;
 using Pocc.Core.Addressing;
 using Pocc.Core.Crypto;
 using Pocc.Core.Hashing;
+using Pocc.Ledger.Consensus;
 using Pocc.Ledger.Primitives;
 using Pocc.Ledger.State;
 using Pocc.Ledger.Tests.Builders;

@@ -4,6 +4,7 @@ using Pocc.Core.Crypto;
 using Pocc.Core.Encoding;
 using Pocc.Core.Hashing;
 using Pocc.Ledger.Blocks;
+using Pocc.Ledger.Consensus;
 using Pocc.Ledger.Primitives;
 using Pocc.Ledger.Tests.Builders;
 

@@ -1,4 +1,5 @@
 using Pocc.Consensus.Tendermint;
+using Pocc.Ledger.Consensus;
 using Pocc.Ledger.Primitives;
 using Pocc.Ledger.Tests.Builders;
 using static Pocc.Consensus.Tests.Tendermint.MachineFixture;

@@ -78,9 +78,15 @@ internal sealed class TestChain : IDisposable
     public ProposedBlock Propose(params SignedTransaction[] candidates) =>
         Chain.Propose(candidates, Proposer.Address, Genesis.GenesisTimeMs + (Chain.Height.Value + 1) * 1000);
 
-    /// <summary>A commit for <paramref name="block"/> signed by <paramref name="signers"/> (all genesis validators by default).</summary>
-    public Commit SignCommit(Block block, IEnumerable<KeyPair>? signers = null, uint round = 0) =>
-        Commits.Sign(Chain.ChainId, block, signers ?? ValidatorKeys, round);
+    /// <summary>
+    /// A commit for <paramref name="block"/> signed by <paramref name="signers"/> (by default every genesis validator still
+    /// in the validator set, so a jailed one does not sign).
+    /// </summary>
+    public Commit SignCommit(Block block, IEnumerable<KeyPair>? signers = null, uint round = 0)
+    {
+        var set = Chain.GetValidatorSet();
+        return Commits.Sign(Chain.ChainId, block, signers ?? ValidatorKeys.Where(key => set.Contains(key.Address)), round);
+    }
 
     /// <summary>Every committed block with its commit, read back from the store.</summary>
     public IEnumerable<(Block Block, Commit Commit)> CommittedBlocks()

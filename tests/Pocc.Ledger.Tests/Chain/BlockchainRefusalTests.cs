@@ -66,7 +66,8 @@ public sealed class BlockchainRefusalTests
         AssertRefused(t, Tx.Transfer(Alice, Bob, 1).WithFee(ulong.MaxValue).Signed(), LedgerErrors.InsufficientFunds);
     }
 
-    private static void AssertRefused(TestChain t, SignedTransaction bad, string code)
+    /// <summary>The proposer leaves <paramref name="bad"/> out with <paramref name="code"/>, a block carrying it is refused with the same code, and nothing changes.</summary>
+    internal static void AssertRefused(TestChain t, SignedTransaction bad, string code)
     {
         var recipient = bad.Transaction.Payload is Transfer transfer ? [transfer.To] : Array.Empty<Core.Addressing.Address>();
         var before = ChainSnapshot.Of(t.Chain, recipient);

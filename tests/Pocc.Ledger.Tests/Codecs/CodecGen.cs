@@ -4,6 +4,7 @@ using Pocc.Core.Crypto;
 using Pocc.Core.Encoding;
 using Pocc.Core.Hashing;
 using Pocc.Ledger.Blocks;
+using Pocc.Ledger.Consensus;
 using Pocc.Ledger.Primitives;
 using Pocc.Ledger.State;
 using Pocc.Ledger.Transactions;
@@ -27,10 +28,16 @@ internal static class CodecGen
 
     public static readonly Gen<Signature> Signatures = Gen.Byte.Array[Signature.Size].Select(bytes => new Signature(bytes));
 
+    /// <summary>Structurally any vote the codec accepts; the signature is random bytes.</summary>
+    public static readonly Gen<Vote> Votes = Gen.Select(Gen.OneOf(Gen.Const(VoteType.Prevote), Gen.Const(VoteType.Precommit)), U64, Gen.Int[0, int.MaxValue],
+        Gen.Select(Gen.Bool, Hashes, (some, hash) => some ? hash : (Hash32?)null), Addresses, Signatures,
+        (type, height, round, hash, validator, signature) => new Vote(type, new Height(height), round, hash, validator, signature));
+
     public static readonly Gen<TransactionPayload> Payloads = Gen.OneOf(
         Gen.Select(Addresses, U64, (to, amount) => (TransactionPayload)new Transfer(to, new Amount(amount))),
         U64.Select(amount => (TransactionPayload)new Bond(new Amount(amount))),
-        U64.Select(amount => (TransactionPayload)new Unbond(new Amount(amount))));
+        U64.Select(amount => (TransactionPayload)new Unbond(new Amount(amount))),
+        Gen.Select(Votes, Votes, (first, second) => (TransactionPayload)new SubmitEvidence(new DuplicateVoteEvidence(first, second))));
 
     public static readonly Gen<Transaction> Transactions = Gen.Select(ChainIds, PublicKeys, U64, U64, Payloads,
         (chainId, sender, nonce, fee, payload) => new Transaction(chainId, sender, nonce, new Amount(fee), payload));

@@ -96,7 +96,7 @@ public sealed class CodecRejectionTests
 
     [Theory]
     [InlineData(0)]
-    [InlineData(10)]
+    [InlineData(11)]
     [InlineData(255)]
     public void Unknown_transaction_kind_is_an_invalid_value(byte kind)
     {

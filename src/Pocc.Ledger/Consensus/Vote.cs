@@ -5,7 +5,7 @@ using Pocc.Core.Hashing;
 using Pocc.Ledger.Blocks;
 using Pocc.Ledger.Primitives;
 
-namespace Pocc.Consensus.Tendermint;
+namespace Pocc.Ledger.Consensus;
 
 /// <summary>The two voting steps of a Tendermint round.</summary>
 public enum VoteType : byte
@@ -87,7 +87,7 @@ public sealed record Vote(VoteType Type, Height Height, int Round, Hash32? Block
 
     public static Vote Decode(ReadOnlySpan<byte> bytes) => Canonical.Decode<Vote>(bytes, MaxEncodedSize);
 
-    internal static void WriteOptionalHash(ref CanonicalWriter writer, Hash32? hash)
+    public static void WriteOptionalHash(ref CanonicalWriter writer, Hash32? hash)
     {
         writer.WriteBool(hash.HasValue);
         if (hash is { } value)
@@ -97,7 +97,7 @@ public sealed record Vote(VoteType Type, Height Height, int Round, Hash32? Block
     }
 
     /// <summary>Rounds travel as u32 but are ints in memory; the upper half of the range has no meaning and is refused.</summary>
-    internal static int ReadRound(ref CanonicalReader reader)
+    public static int ReadRound(ref CanonicalReader reader)
     {
         uint round = reader.ReadU32();
         if (round > int.MaxValue)
