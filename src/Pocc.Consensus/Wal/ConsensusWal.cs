@@ -157,9 +157,10 @@ public sealed class ConsensusWal : IDisposable
                 Crc32C.Compute(remaining[8..(RecordHeaderSize + (int)payloadLength)]) == checksum;
             if (!intact)
             {
-                // An append cut short leaves a prefix of a well-formed record; lost unflushed pages read as zeros.
-                bool tornAppend = payloadLength <= WalRecordCodec.MaxPayloadSize && recordEnd >= contents.Length;
-                if (tornAppend || !remaining.ContainsAnyExcept((byte)0))
+                // An append cut short leaves a prefix of a well-formed record; unflushed pages lost to a power cut read as zeros.
+                bool lastRecord = payloadLength <= WalRecordCodec.MaxPayloadSize &&
+                    (recordEnd >= contents.Length || !contents.AsSpan((int)recordEnd).ContainsAnyExcept((byte)0));
+                if (lastRecord || !remaining.ContainsAnyExcept((byte)0))
                 {
                     return (records, position);
                 }
