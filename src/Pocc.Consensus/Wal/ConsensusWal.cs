@@ -86,6 +86,11 @@ public sealed class ConsensusWal : IDisposable
     /// not a <see cref="Start"/>), then every message the machine signed in response. Call it after
     /// <see cref="TendermintMachine.Handle"/> and before performing the actions.
     /// </summary>
+    /// <remarks>
+    /// Only accepted events are logged, so the log is written after handling. A crash between the machine signing
+    /// and this call loses the event but not the signature, which <see cref="GuardedSigner"/> stored first: the
+    /// restarted machine may then want to sign that step differently, and the guard refuses.
+    /// </remarks>
     public void Log(ConsensusEvent consensusEvent, ConsensusOutput output)
     {
         ArgumentNullException.ThrowIfNull(consensusEvent);

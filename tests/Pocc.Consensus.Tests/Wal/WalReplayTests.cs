@@ -70,6 +70,34 @@ public sealed class WalReplayTests
     }
 
     [Fact]
+    public void A_signature_whose_event_missed_the_wal_is_still_never_contradicted()
+    {
+        using var directory = new TempDirectory();
+        var (machine, wal) = Validator(directory);
+        using (wal)
+        {
+            Feed(machine, wal, StartEvent());
+            Feed(machine, wal, new ProposalReceived(Fixture.SignedProposal(0, MachineFixture.A)));
+            Feed(machine, wal, new ProposalValidated(MachineFixture.H, MachineFixture.A, true));
+            Feed(machine, wal, new VoteReceived(Fixture.Prevote(0, 0, MachineFixture.A)));
+            // The crash comes after the guard stored the precommit for A but before the host logged the event behind it.
+            var output = machine.Handle(new VoteReceived(Fixture.Prevote(1, 0, MachineFixture.A)));
+            Assert.Contains(new BroadcastVote(Fixture.Precommit(Fixture.Self, 0, MachineFixture.A)), output.Actions);
+        }
+
+        var (restarted, reopened) = Validator(directory);
+        using (reopened)
+        {
+            WalReplay.Replay(restarted, StartEvent(), reopened.Records);
+            Assert.Equal(RoundStep.Prevote, restarted.State.Step);
+
+            // Not knowing it precommitted A, the machine would precommit nil when the prevote timer fires.
+            var error = Assert.Throws<DoubleSignException>(() => restarted.Handle(new TimeoutElapsed(TimeoutKind.Prevote, MachineFixture.H, 0)));
+            Assert.Equal(DoubleSignException.Conflict, error.Code);
+        }
+    }
+
+    [Fact]
     public void Only_the_height_after_the_last_end_marker_is_replayed()
     {
         using var directory = new TempDirectory();
