@@ -16,7 +16,8 @@ namespace Pocc.Consensus.Wal;
 /// followed by nothing but zeros, as an unflushed extent reads after power loss) is a torn tail and is cut off on
 /// open; a bad record with intact bytes after it means the disk or someone else changed the file, and is a
 /// <see cref="WalCorruptException"/>. <see cref="EndHeight"/> replaces the file with just its marker, so the log
-/// only ever holds one height. Not thread-safe: the consensus loop owns it.
+/// only ever holds one height. The file is locked while open, so a second node cannot share it. Not thread-safe: the
+/// consensus loop owns it.
 /// </remarks>
 public sealed class ConsensusWal : IDisposable
 {
@@ -45,7 +46,7 @@ public sealed class ConsensusWal : IDisposable
     {
         path = Path.GetFullPath(path);
         bool existed = File.Exists(path);
-        var file = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read);
+        var file = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
         try
         {
             if (!existed)
@@ -121,7 +122,7 @@ public sealed class ConsensusWal : IDisposable
     {
         _file.Dispose();
         DurableFile.Replace(_path, Frame(new WalEndHeight(height)));
-        _file = new FileStream(_path, FileMode.Open, FileAccess.ReadWrite, FileShare.Read);
+        _file = new FileStream(_path, FileMode.Open, FileAccess.ReadWrite, FileShare.None);
         _file.Seek(0, SeekOrigin.End);
     }
 

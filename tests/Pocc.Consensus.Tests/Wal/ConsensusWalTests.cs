@@ -32,6 +32,22 @@ public sealed class ConsensusWalTests
     }
 
     [Fact]
+    public void Checksums_are_crc32c()
+    {
+        Assert.Equal(0xE3069283u, Crc32C.Compute("123456789"u8));
+        Assert.Equal(0u, Crc32C.Compute([]));
+    }
+
+    [Fact]
+    public void A_second_open_of_the_same_log_fails_while_the_first_holds_it()
+    {
+        using var directory = new TempDirectory();
+        using var wal = ConsensusWal.Open(directory.File("wal"));
+
+        Assert.Throws<IOException>(() => ConsensusWal.Open(directory.File("wal")));
+    }
+
+    [Fact]
     public void Every_record_kind_round_trips_through_the_file()
     {
         using var directory = new TempDirectory();
