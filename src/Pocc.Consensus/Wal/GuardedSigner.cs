@@ -8,7 +8,7 @@ using Pocc.Ledger.Primitives;
 namespace Pocc.Consensus.Wal;
 
 /// <summary>One signature the guard gave at its <see cref="GuardedSigner.LastHeight"/>: the exact bytes signed and the message returned.</summary>
-public sealed record GuardedSignature(SignStep Step, int Round, byte[] SigningBytes, byte[] Message);
+public sealed record GuardedSignature(SignStep Step, int Round, ReadOnlyMemory<byte> SigningBytes, ReadOnlyMemory<byte> Message);
 
 /// <summary>
 /// Double-sign protection: wraps a signer so that this validator never signs two different things for one height,
@@ -71,7 +71,7 @@ public sealed class GuardedSigner : IConsensusSigner
         var step = type == VoteType.Prevote ? SignStep.Prevote : SignStep.Precommit;
         var message = Sign(height, round, step, Vote.SigningBytes(chainId, type, height, round, blockHash),
             () => Canonical.Encode(_inner.SignVote(chainId, type, height, round, blockHash)));
-        return Vote.Decode(message);
+        return Vote.Decode(message.Span);
     }
 
     /// <exception cref="DoubleSignException">The proposal conflicts with, or comes before, one already signed.</exception>
@@ -79,10 +79,10 @@ public sealed class GuardedSigner : IConsensusSigner
     {
         var message = Sign(height, round, SignStep.Proposal, Proposal.SigningBytes(chainId, height, round, blockHash, validRound),
             () => Canonical.Encode(_inner.SignProposal(chainId, height, round, blockHash, validRound)));
-        return Proposal.Decode(message);
+        return Proposal.Decode(message.Span);
     }
 
-    private byte[] Sign(Height height, int round, SignStep step, byte[] signingBytes, Func<byte[]> sign)
+    private ReadOnlyMemory<byte> Sign(Height height, int round, SignStep step, byte[] signingBytes, Func<byte[]> sign)
     {
         lock (_lock)
         {
@@ -95,7 +95,7 @@ public sealed class GuardedSigner : IConsensusSigner
             {
                 if (_signed.Find(s => s.Round == round && s.Step == step) is { } earlier)
                 {
-                    return earlier.SigningBytes.AsSpan().SequenceEqual(signingBytes)
+                    return earlier.SigningBytes.Span.SequenceEqual(signingBytes)
                         ? earlier.Message
                         : throw Refuse(DoubleSignException.Conflict, height, round, step, "already signed something different");
                 }
@@ -129,8 +129,8 @@ public sealed class GuardedSigner : IConsensusSigner
         {
             writer.WriteU8((byte)signature.Step);
             writer.WriteU32((uint)signature.Round);
-            writer.WriteBytes(signature.SigningBytes);
-            writer.WriteBytes(signature.Message);
+            writer.WriteBytes(signature.SigningBytes.Span);
+            writer.WriteBytes(signature.Message.Span);
         }
         writer.WriteU32(Crc32C.Compute(writer.WrittenSpan));
         return writer.ToArray();

@@ -71,7 +71,7 @@ public sealed class CrashSignerTests
         {
             if (height == guard.LastHeight)
             {
-                Assert.Contains(guard.SignedAtLastHeight, s => s.Message.AsSpan().SequenceEqual(bytes));
+                Assert.Contains(guard.SignedAtLastHeight, s => s.Message.Span.SequenceEqual(bytes));
             }
             else
             {
