@@ -99,7 +99,8 @@ public sealed class GuardedSigner : IConsensusSigner
                         ? earlier.Message
                         : throw Refuse(DoubleSignException.Conflict, height, round, step, "already signed something different");
                 }
-                var last = _signed.MaxBy(s => ((long)s.Round << 8) | (byte)s.Step)!;
+                // Nothing earlier than the last signature is ever added, so the last one is the furthest along.
+                var last = _signed[^1];
                 if (round < last.Round || (round == last.Round && step < last.Step))
                 {
                     throw Refuse(DoubleSignException.Regression, height, round, step, $"already signed {last.Step} of round {last.Round}");
