@@ -83,19 +83,33 @@ public sealed class ConsensusWal : IDisposable
     }
 
     /// <summary>
-    /// Records what handling <paramref name="consensusEvent"/> produced: the event if the machine accepted it (and it is
-    /// not a <see cref="Start"/>), then every message the machine signed in response. Call it after
-    /// <see cref="TendermintMachine.Handle"/> and before performing the actions.
+    /// Hands <paramref name="consensusEvent"/> to <paramref name="machine"/> and records what that produced: the event
+    /// if the machine accepted it (a <see cref="Start"/> never is: the host rebuilds it on restart), then every message
+    /// the machine signed in response. Perform the returned actions only after this returns.
     /// </summary>
     /// <remarks>
-    /// Only accepted events are logged, so the log is written after handling. A crash between the machine signing
-    /// and this call loses the event but not the signature, which <see cref="GuardedSigner"/> stored first: the
-    /// restarted machine may then want to sign that step differently, and the guard refuses.
+    /// Only accepted events are logged, so the log is written after handling. A crash between the machine signing and
+    /// the log write loses the event but not the signature, which <see cref="GuardedSigner"/> stored first: the
+    /// restarted machine may then want to sign that step differently, and the guard refuses with a
+    /// <see cref="DoubleSignException"/> thrown out of the machine. The machine had accepted the event and changed
+    /// state before it asked to sign, so the event is logged all the same before the exception goes on to the host;
+    /// <see cref="WalReplay"/> meets the same refusal at the same point and so rebuilds the same state.
     /// </remarks>
-    public void Log(ConsensusEvent consensusEvent, ConsensusOutput output)
+    /// <exception cref="DoubleSignException">The guard refused a signature the machine asked for; this validator stays silent in that step.</exception>
+    public ConsensusOutput Handle(TendermintMachine machine, ConsensusEvent consensusEvent)
     {
+        ArgumentNullException.ThrowIfNull(machine);
         ArgumentNullException.ThrowIfNull(consensusEvent);
-        ArgumentNullException.ThrowIfNull(output);
+        ConsensusOutput output;
+        try
+        {
+            output = machine.Handle(consensusEvent);
+        }
+        catch (DoubleSignException) when (consensusEvent is not Start)
+        {
+            Append(new WalEvent(consensusEvent));
+            throw;
+        }
         if (output.Accepted && consensusEvent is not Start)
         {
             Append(new WalEvent(consensusEvent));
@@ -112,6 +126,7 @@ public sealed class ConsensusWal : IDisposable
                     break;
             }
         }
+        return output;
     }
 
     /// <summary>

@@ -50,12 +50,7 @@ public static class WalReplay
             switch (records[i])
             {
                 case WalEvent recorded:
-                    var output = machine.Handle(recorded.Event);
-                    if (output.Rejected is { } rejection)
-                    {
-                        throw new InvalidOperationException($"replayed {recorded.Event.GetType().Name} was refused ({rejection.Reason}: {rejection.Message}); the WAL is not from this machine's history");
-                    }
-                    pending.AddRange(output.Actions);
+                    pending.AddRange(ReplayOne(machine, recorded.Event));
                     replayed++;
                     break;
                 case WalOwnProposal own:
@@ -69,5 +64,24 @@ public static class WalReplay
         // Records compare by value, so a broadcast the replay reproduced is dropped in favour of the WAL's copy.
         pending.RemoveAll(rebroadcast.Contains);
         return new WalReplayResult([.. rebroadcast, .. pending], replayed);
+    }
+
+    private static IReadOnlyList<ConsensusAction> ReplayOne(TendermintMachine machine, ConsensusEvent consensusEvent)
+    {
+        ConsensusOutput output;
+        try
+        {
+            output = machine.Handle(consensusEvent);
+        }
+        catch (DoubleSignException)
+        {
+            // The live machine was refused at this same point (see ConsensusWal.Handle); stopping here again keeps the states equal.
+            return [];
+        }
+        if (output.Rejected is { } rejection)
+        {
+            throw new InvalidOperationException($"replayed {consensusEvent.GetType().Name} was refused ({rejection.Reason}: {rejection.Message}); the WAL is not from this machine's history");
+        }
+        return output.Actions;
     }
 }

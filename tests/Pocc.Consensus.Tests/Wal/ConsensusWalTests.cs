@@ -142,19 +142,16 @@ public sealed class ConsensusWalTests
     }
 
     [Fact]
-    public void Log_records_accepted_events_and_own_signatures_but_not_refusals_or_starts()
+    public void Handle_records_accepted_events_and_own_signatures_but_not_refusals_or_starts()
     {
         using var directory = new TempDirectory();
         var fixture = new MachineFixture(self: 0);
         var proposal = fixture.SignedProposal(0, MachineFixture.A);
         using (var wal = ConsensusWal.Open(directory.File("wal")))
         {
-            var start = new Start(MachineFixture.H, fixture.Validators, new RotatingProposers(fixture.Keys.Select(k => k.Address).ToArray()));
-            wal.Log(start, fixture.Handle(start));
-            var ready = new ValueReady(MachineFixture.H, 0, MachineFixture.A);
-            wal.Log(ready, fixture.Handle(ready));
-            var duplicate = new ProposalReceived(proposal);
-            wal.Log(duplicate, fixture.Handle(duplicate));
+            wal.Handle(fixture.Machine, new Start(MachineFixture.H, fixture.Validators, new RotatingProposers(fixture.Keys.Select(k => k.Address).ToArray())));
+            wal.Handle(fixture.Machine, new ValueReady(MachineFixture.H, 0, MachineFixture.A));
+            Assert.False(wal.Handle(fixture.Machine, new ProposalReceived(proposal)).Accepted);
         }
 
         using var reopened = ConsensusWal.Open(directory.File("wal"));

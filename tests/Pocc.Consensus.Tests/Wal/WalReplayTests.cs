@@ -18,13 +18,6 @@ public sealed class WalReplayTests
         return (new TendermintMachine(MachineFixture.Chain, signer, MachineFixture.Timeouts), ConsensusWal.Open(directory.File("wal")));
     }
 
-    private static ConsensusOutput Feed(TendermintMachine machine, ConsensusWal wal, ConsensusEvent consensusEvent)
-    {
-        var output = machine.Handle(consensusEvent);
-        wal.Log(consensusEvent, output);
-        return output;
-    }
-
     [Fact]
     public void A_restarted_validator_regains_its_lock_and_rebroadcasts_the_same_votes()
     {
@@ -50,7 +43,7 @@ public sealed class WalReplayTests
             ];
             foreach (var consensusEvent in events)
             {
-                signed.AddRange(Feed(machine, wal, consensusEvent).Actions.Where(a => a is BroadcastVote or BroadcastProposal));
+                signed.AddRange(wal.Handle(machine, consensusEvent).Actions.Where(a => a is BroadcastVote or BroadcastProposal));
             }
             before = machine.State;
         }
@@ -73,13 +66,14 @@ public sealed class WalReplayTests
     public void A_signature_whose_event_missed_the_wal_is_still_never_contradicted()
     {
         using var directory = new TempDirectory();
+        TendermintState before;
         var (machine, wal) = Validator(directory);
         using (wal)
         {
-            Feed(machine, wal, StartEvent());
-            Feed(machine, wal, new ProposalReceived(Fixture.SignedProposal(0, MachineFixture.A)));
-            Feed(machine, wal, new ProposalValidated(MachineFixture.H, MachineFixture.A, true));
-            Feed(machine, wal, new VoteReceived(Fixture.Prevote(0, 0, MachineFixture.A)));
+            wal.Handle(machine, StartEvent());
+            wal.Handle(machine, new ProposalReceived(Fixture.SignedProposal(0, MachineFixture.A)));
+            wal.Handle(machine, new ProposalValidated(MachineFixture.H, MachineFixture.A, true));
+            wal.Handle(machine, new VoteReceived(Fixture.Prevote(0, 0, MachineFixture.A)));
             // The crash comes after the guard stored the precommit for A but before the host logged the event behind it.
             var output = machine.Handle(new VoteReceived(Fixture.Prevote(1, 0, MachineFixture.A)));
             Assert.Contains(new BroadcastVote(Fixture.Precommit(Fixture.Self, 0, MachineFixture.A)), output.Actions);
@@ -92,8 +86,17 @@ public sealed class WalReplayTests
             Assert.Equal(RoundStep.Prevote, restarted.State.Step);
 
             // Not knowing it precommitted A, the machine would precommit nil when the prevote timer fires.
-            var error = Assert.Throws<DoubleSignException>(() => restarted.Handle(new TimeoutElapsed(TimeoutKind.Prevote, MachineFixture.H, 0)));
+            var error = Assert.Throws<DoubleSignException>(() => reopened.Handle(restarted, new TimeoutElapsed(TimeoutKind.Prevote, MachineFixture.H, 0)));
             Assert.Equal(DoubleSignException.Conflict, error.Code);
+            before = restarted.State;
+        }
+
+        // The refused event was logged, so the next restart walks into the same refusal and ends in the same state.
+        var (again, log) = Validator(directory);
+        using (log)
+        {
+            WalReplay.Replay(again, StartEvent(), log.Records);
+            Assert.Equal(before, again.State);
         }
     }
 
@@ -104,8 +107,8 @@ public sealed class WalReplayTests
         var (machine, wal) = Validator(directory);
         using (wal)
         {
-            Feed(machine, wal, StartEvent());
-            Feed(machine, wal, new TimeoutElapsed(TimeoutKind.Propose, MachineFixture.H, 0));
+            wal.Handle(machine, StartEvent());
+            wal.Handle(machine, new TimeoutElapsed(TimeoutKind.Propose, MachineFixture.H, 0));
             wal.EndHeight(MachineFixture.H);
         }
 
