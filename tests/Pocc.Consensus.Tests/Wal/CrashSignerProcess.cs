@@ -11,22 +11,25 @@ internal sealed class CrashSignerProcess : IDisposable
 
     private CrashSignerProcess(Process process) => _process = process;
 
-    /// <summary>Whole lines printed so far, "ready" first.</summary>
+    /// <summary>Lines printed so far; after a kill the last one may be cut short.</summary>
     public IReadOnlyList<string> Lines => _lines;
 
-    public static CrashSignerProcess Start(string stateFile, int seed)
+    /// <summary>Starts the child in <paramref name="mode"/> ("signer" or "validator") on <paramref name="path"/>.</summary>
+    public static CrashSignerProcess Start(string mode, string path, int seed)
     {
         // The signer's build output is copied next to the tests because the test project references it.
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Pocc.Consensus.CrashSigner.dll"));
-        start.ArgumentList.Add(stateFile);
+        start.ArgumentList.Add(mode);
+        start.ArgumentList.Add(path);
         start.ArgumentList.Add(seed.ToString(CultureInfo.InvariantCulture));
         return new CrashSignerProcess(Process.Start(start) ?? throw new InvalidOperationException("cannot start the crash signer"));
     }
 
-    public async Task WaitForLinesAsync(int count, CancellationToken cancellation)
+    /// <summary>Waits until the child has printed "ready" and then <paramref name="count"/> more lines.</summary>
+    public async Task WaitForReadyAndLinesAsync(int count, CancellationToken cancellation)
     {
-        while (_lines.Count < count)
+        while (_lines.IndexOf("ready") is var ready && (ready < 0 || _lines.Count - ready - 1 < count))
         {
             _lines.Add(await _process.StandardOutput.ReadLineAsync(cancellation)
                 ?? throw new InvalidOperationException($"the crash signer exited early: {await _process.StandardError.ReadToEndAsync(cancellation)}"));
