@@ -104,6 +104,7 @@ public sealed class CrashSignerTests
         /// <summary>Messages at the guard's last height are in its state; earlier ones are below it, so it will not sign there again.</summary>
         public void AssertPersisted(string stateFile)
         {
+            // Any key will do: loading and reading the state does not sign.
             var guard = new GuardedSigner(new KeyPairConsensusSigner(CrashScript.Key), stateFile);
             foreach (var ((height, round, step), bytes) in _signed)
             {
