@@ -1,3 +1,4 @@
+using Pocc.Ledger.Consensus;
 using System.Diagnostics;
 using Pocc.Consensus.Tendermint;
 using Pocc.Consensus.Wal;

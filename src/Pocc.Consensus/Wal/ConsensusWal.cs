@@ -1,3 +1,4 @@
+using Pocc.Ledger.Consensus;
 using System.Buffers.Binary;
 using Pocc.Consensus.Tendermint;
 using Pocc.Core.Encoding;

@@ -1,3 +1,4 @@
+using Pocc.Ledger.Consensus;
 using Pocc.Consensus.Tendermint;
 
 namespace Pocc.Consensus.Wal;

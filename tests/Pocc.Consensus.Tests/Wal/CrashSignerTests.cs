@@ -1,3 +1,4 @@
+using Pocc.Ledger.Consensus;
 using Pocc.Consensus.CrashSigner;
 using Pocc.Consensus.Tendermint;
 using Pocc.Consensus.Wal;
