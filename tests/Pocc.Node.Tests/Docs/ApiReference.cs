@@ -36,7 +36,7 @@ internal static class ApiReference
         new(413, ["request.too_large", "blob.too_large"], "The body, a transaction or a batch is over its limit; a blob is over `Blobs:MaxBlobBytes`."),
         new(415, ["request.unsupported_media_type"], "The `Content-Type` is not one the endpoint reads."),
         new(422, ["tx.bad_signature", "tx.wrong_chain_id", "tx.fee_too_low", "tx.zero_amount", "tx.self_transfer", "tx.nonce_too_low", "tx.nonce_gap",
-                "tx.insufficient_funds", "tx.insufficient_stake", "task.invalid", "mempool.replacement_fee_too_low"],
+                "tx.insufficient_funds", "tx.insufficient_stake", "task.invalid", "evidence.invalid", "mempool.replacement_fee_too_low"],
             "The mempool refused the transaction (see [the transactions](protocol.md#transactions) for each check)."),
         new(422, ["blob.root_mismatch"], "The uploaded bytes do not hash to the `?root=` the request asserted."),
         new(429, ["mempool.sender_queue_full"], "The sender already has `Node:MempoolMaxPerSender` transactions pending."),
