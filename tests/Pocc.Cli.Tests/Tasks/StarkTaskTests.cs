@@ -40,6 +40,14 @@ public sealed class StarkTaskTests(HonestMarketFixture market)
         var expected = StarkComputations.Compute(which, [.. inputs.Select(Goldilocks.FromCanonical)], int.Parse(steps, CultureInfo.InvariantCulture));
         Assert.Equal(expected.Select(e => e.Value), verify["outputs"]!.AsArray().Select(o => o!.GetValue<ulong>()));
 
+        // The downloaded result blob holds the same outputs and a proof that verifies here too.
+        string file = Path.Combine(market.Directory, $"stark-result-{id}.bin");
+        CliAssert.Succeeded(await market.PoccAsync("task", "result", id, "--out", file));
+        var (outputs, proof) = StarkTaskBlobs.DecodeResult(await File.ReadAllBytesAsync(file));
+        Assert.Equal(expected, outputs);
+        Assert.True(StarkVerifier.TryVerify(StarkComputations.CreateAir(which, [.. inputs.Select(Goldilocks.FromCanonical)], int.Parse(steps, CultureInfo.InvariantCulture), outputs),
+            proof, 100, out string? reason), reason);
+
         var task = await market.Node.GetAsync($"/v1/tasks/{id}");
         Assert.Equal("stark", task["policy"]!.GetValue<string>());
         Assert.Equal($"stark_{computation.Replace('-', '_')}", task["kind"]!.GetValue<string>());
