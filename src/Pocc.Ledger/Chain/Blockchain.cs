@@ -255,37 +255,7 @@ public sealed class Blockchain : IDisposable
         _lock.EnterUpgradeableReadLock();
         try
         {
-            var header = block.Header;
-            var expectedHeight = (_headHeader?.Height ?? Height.Genesis).Next;
-            Require(header.ChainId == ChainId, LedgerErrors.BlockInvalid, $"block is for chain '{header.ChainId}'");
-            Require(header.Height == expectedHeight, LedgerErrors.BlockWrongHeight, $"block height {header.Height}, expected {expectedHeight}");
-            Require(header.PreviousHash == _headHash, LedgerErrors.BlockWrongParent, $"block's parent {header.PreviousHash} is not the head {_headHash}");
-            Require(header.LastCommitHash == (_lastCommit?.Hash ?? Hash32.Zero), LedgerErrors.BlockInvalid, "block's last-commit hash does not match");
-            Require(header.TimestampMs >= (_headHeader?.TimestampMs ?? GenesisTimeMs), LedgerErrors.BlockInvalid, "block's timestamp is before its parent's");
-            Require(header.TransactionCount == block.Transactions.Count, LedgerErrors.BlockInvalid, "block's transaction count does not match its header");
-            Require(block.Transactions.Count <= Parameters.MaxBlockTransactions, LedgerErrors.BlockInvalid, "block has too many transactions");
-            Require(Block.ComputeTransactionsRoot(block.Transactions) == header.TransactionsRoot, LedgerErrors.BlockInvalid, "block's transactions root does not match");
-            var validators = ValidatorSet.FromState(_state, Parameters);
-            Require(validators.Contains(header.Proposer), LedgerErrors.BlockInvalid, $"proposer {header.Proposer} is not a validator");
-            var encoded = block.Encode();
-            Require(encoded.Length <= Parameters.MaxBlockBytes, LedgerErrors.BlockInvalid, "block exceeds the size limit");
-            for (int i = 0; i < signatureOk.Length; i++)
-            {
-                Require(signatureOk[i], LedgerErrors.BadSignature, $"transaction {i} ({block.Transactions[i].Hash}) has a bad signature");
-            }
-            validators.VerifyCommit(ChainId, header.Height, block.Hash, commit);
-
-            var changes = _state.BeginChanges();
-            Transition.BeginBlock(changes, header.Height);
-            var fees = Amount.Zero;
-            foreach (var tx in block.Transactions)
-            {
-                CheckVerdict(changes, tx, header.Height, LedgerErrors.BlockVerdictMismatch);
-                fees += Transition.Apply(changes, tx, header.Height);
-            }
-            Transition.EndBlock(changes, header.Proposer, fees, _headHash, header.Height);
-            var root = PreviewRoot(changes);
-            Require(root == header.StateRoot, LedgerErrors.BlockWrongStateRoot, $"executing the block gives state root {root}, the header claims {header.StateRoot}");
+            var (encoded, changes) = Execute(block, signatureOk, commit);
             committed = CommitLocked(block, encoded, commit, changes);
         }
         finally
@@ -294,6 +264,73 @@ public sealed class Blockchain : IDisposable
         }
         BlockCommitted?.Invoke(committed);
         return committed;
+    }
+
+    /// <summary>
+    /// Runs exactly <see cref="Apply"/>'s checks and execution on a throwaway overlay, without a commit (consensus
+    /// asks before one exists), so a validator can vote on a proposed block without committing it.
+    /// </summary>
+    public BlockValidation Validate(Block block)
+    {
+        var signatureOk = Verifier.VerifyAll(block.Transactions);
+        _lock.EnterUpgradeableReadLock();
+        try
+        {
+            Execute(block, signatureOk, commit: null);
+            return BlockValidation.Valid;
+        }
+        catch (LedgerException e)
+        {
+            return new BlockValidation(e.Code, e.Message);
+        }
+        finally
+        {
+            _lock.ExitUpgradeableReadLock();
+        }
+    }
+
+    /// <summary>
+    /// Checks <paramref name="block"/> against the head and executes it into a new overlay; the one code path behind
+    /// <see cref="Apply"/> and <see cref="Validate"/>. The commit is checked only when there is one. Caller holds the
+    /// upgradeable read lock.
+    /// </summary>
+    private (byte[] Encoded, StateOverlay Changes) Execute(Block block, bool[] signatureOk, Commit? commit)
+    {
+        var header = block.Header;
+        var expectedHeight = (_headHeader?.Height ?? Height.Genesis).Next;
+        Require(header.ChainId == ChainId, LedgerErrors.BlockInvalid, $"block is for chain '{header.ChainId}'");
+        Require(header.Height == expectedHeight, LedgerErrors.BlockWrongHeight, $"block height {header.Height}, expected {expectedHeight}");
+        Require(header.PreviousHash == _headHash, LedgerErrors.BlockWrongParent, $"block's parent {header.PreviousHash} is not the head {_headHash}");
+        Require(header.LastCommitHash == (_lastCommit?.Hash ?? Hash32.Zero), LedgerErrors.BlockInvalid, "block's last-commit hash does not match");
+        Require(header.TimestampMs >= (_headHeader?.TimestampMs ?? GenesisTimeMs), LedgerErrors.BlockInvalid, "block's timestamp is before its parent's");
+        Require(header.TransactionCount == block.Transactions.Count, LedgerErrors.BlockInvalid, "block's transaction count does not match its header");
+        Require(block.Transactions.Count <= Parameters.MaxBlockTransactions, LedgerErrors.BlockInvalid, "block has too many transactions");
+        Require(Block.ComputeTransactionsRoot(block.Transactions) == header.TransactionsRoot, LedgerErrors.BlockInvalid, "block's transactions root does not match");
+        var validators = ValidatorSet.FromState(_state, Parameters);
+        Require(validators.Contains(header.Proposer), LedgerErrors.BlockInvalid, $"proposer {header.Proposer} is not a validator");
+        var encoded = block.Encode();
+        Require(encoded.Length <= Parameters.MaxBlockBytes, LedgerErrors.BlockInvalid, "block exceeds the size limit");
+        for (int i = 0; i < signatureOk.Length; i++)
+        {
+            Require(signatureOk[i], LedgerErrors.BadSignature, $"transaction {i} ({block.Transactions[i].Hash}) has a bad signature");
+        }
+        if (commit is not null)
+        {
+            validators.VerifyCommit(ChainId, header.Height, block.Hash, commit);
+        }
+
+        var changes = _state.BeginChanges();
+        Transition.BeginBlock(changes, header.Height);
+        var fees = Amount.Zero;
+        foreach (var tx in block.Transactions)
+        {
+            CheckVerdict(changes, tx, header.Height, LedgerErrors.BlockVerdictMismatch);
+            fees += Transition.Apply(changes, tx, header.Height);
+        }
+        Transition.EndBlock(changes, header.Proposer, fees, _headHash, header.Height);
+        var root = PreviewRoot(changes);
+        Require(root == header.StateRoot, LedgerErrors.BlockWrongStateRoot, $"executing the block gives state root {root}, the header claims {header.StateRoot}");
+        return (encoded, changes);
     }
 
     /// <summary>
