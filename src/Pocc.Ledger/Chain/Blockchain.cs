@@ -26,6 +26,9 @@ public sealed class Blockchain : IDisposable
     private readonly ReaderWriterLockSlim _lock = new(LockRecursionPolicy.NoRecursion);
     private BlockHeader? _headHeader;
     private Commit? _lastCommit;
+    // The set that had to sign the head's commit: the one before the head executed, which may have changed the set.
+    // Not stored, so after a restart the head's commit cannot be swapped (see AdoptLastCommit).
+    private ValidatorSet? _headSigners;
 
     private readonly IResultVerifier? _results;
 
@@ -233,8 +236,9 @@ public sealed class Blockchain : IDisposable
             {
                 throw new LedgerException(LedgerErrors.BlockWrongParent, "the proposal was built on a block that is no longer the head");
             }
-            ValidatorSet.FromState(_state, Parameters).VerifyCommit(ChainId, proposed.Block.Header.Height, proposed.Block.Hash, commit);
-            committed = CommitLocked(proposed.Block, proposed.Encoded, commit, proposed.Changes);
+            var signers = ValidatorSet.FromState(_state, Parameters);
+            signers.VerifyCommit(ChainId, proposed.Block.Header.Height, proposed.Block.Hash, commit);
+            committed = CommitLocked(proposed.Block, proposed.Encoded, commit, proposed.Changes, signers);
         }
         finally
         {
@@ -255,8 +259,8 @@ public sealed class Blockchain : IDisposable
         _lock.EnterUpgradeableReadLock();
         try
         {
-            var (encoded, changes) = Execute(block, signatureOk, commit);
-            committed = CommitLocked(block, encoded, commit, changes);
+            var (encoded, changes, signers) = Execute(block, signatureOk, commit);
+            committed = CommitLocked(block, encoded, commit, changes, signers);
         }
         finally
         {
@@ -290,11 +294,46 @@ public sealed class Blockchain : IDisposable
     }
 
     /// <summary>
+    /// Replaces the head's commit with <paramref name="commit"/>, another quorum of precommits for the same block.
+    /// Validators decide with whichever quorum reached them first, but the next block names one commit by hash
+    /// (<see cref="BlockHeader.LastCommitHash"/>); a validator that holds a different one adopts the proposer's so it
+    /// can judge and apply that block. Only the head's commit can change: a later block already fixed the earlier ones.
+    /// </summary>
+    /// <exception cref="LedgerException">The commit does not finalize the head, or the head's signers are unknown (after a restart).</exception>
+    public void AdoptLastCommit(Commit commit)
+    {
+        _lock.EnterUpgradeableReadLock();
+        try
+        {
+            if (_lastCommit?.Hash == commit.Hash)
+            {
+                return;
+            }
+            Require(_headHeader is not null && _headSigners is not null, LedgerErrors.BlockBadCommit, "the head's validator set is not known since the restart");
+            _headSigners!.VerifyCommit(ChainId, _headHeader!.Height, _headHash, commit);
+            _store.ReplaceCommit(_headHeader.Height, commit);
+            _lock.EnterWriteLock();
+            try
+            {
+                _lastCommit = commit;
+            }
+            finally
+            {
+                _lock.ExitWriteLock();
+            }
+        }
+        finally
+        {
+            _lock.ExitUpgradeableReadLock();
+        }
+    }
+
+    /// <summary>
     /// Checks <paramref name="block"/> against the head and executes it into a new overlay; the one code path behind
     /// <see cref="Apply"/> and <see cref="Validate"/>. The commit is checked only when there is one. Caller holds the
     /// upgradeable read lock.
     /// </summary>
-    private (byte[] Encoded, StateOverlay Changes) Execute(Block block, bool[] signatureOk, Commit? commit)
+    private (byte[] Encoded, StateOverlay Changes, ValidatorSet Signers) Execute(Block block, bool[] signatureOk, Commit? commit)
     {
         var header = block.Header;
         var expectedHeight = (_headHeader?.Height ?? Height.Genesis).Next;
@@ -330,7 +369,7 @@ public sealed class Blockchain : IDisposable
         Transition.EndBlock(changes, header.Proposer, fees, _headHash, header.Height);
         var root = PreviewRoot(changes);
         Require(root == header.StateRoot, LedgerErrors.BlockWrongStateRoot, $"executing the block gives state root {root}, the header claims {header.StateRoot}");
-        return (encoded, changes);
+        return (encoded, changes, validators);
     }
 
     /// <summary>
@@ -420,7 +459,7 @@ public sealed class Blockchain : IDisposable
     }
 
     /// <summary>Persists the block (readers still see the previous head meanwhile), then switches the in-memory state to it.</summary>
-    private CommittedBlock CommitLocked(Block block, byte[] encoded, Commit commit, StateOverlay changes)
+    private CommittedBlock CommitLocked(Block block, byte[] encoded, Commit commit, StateOverlay changes, ValidatorSet signers)
     {
         _store.WriteBlock(block, encoded, commit, changes);
         _lock.EnterWriteLock();
@@ -429,6 +468,7 @@ public sealed class Blockchain : IDisposable
             _state.Apply(changes);
             _headHeader = block.Header;
             _lastCommit = commit;
+            _headSigners = signers;
             _headHash = block.Hash;
         }
         finally
