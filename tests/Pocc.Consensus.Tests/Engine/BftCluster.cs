@@ -65,7 +65,7 @@ internal sealed class BftCluster : IAsyncDisposable
     internal sealed class Node : IAsyncDisposable
     {
         private readonly TempDirectory _data = new();
-        private readonly CancellationTokenSource _stop = new();
+        private CancellationTokenSource _stop = new();
         private readonly Channel<FinalizedBlock> _finalized = Channel.CreateUnbounded<FinalizedBlock>();
         private Task _running = Task.CompletedTask;
 
@@ -75,9 +75,7 @@ internal sealed class BftCluster : IAsyncDisposable
             Chain = chain;
             Network = network;
             Pool = new TransactionPool(chain.Chain, new MempoolOptions(), TimeProvider.System);
-            Engine = new TendermintEngine(chain.Chain, Pool, new KeyPairConsensusSigner(key), network,
-                new TendermintEngineOptions { Timeouts = Timeouts, DataDirectory = _data.Path }, TimeProvider.System, NullLogger<TendermintEngine>.Instance);
-            Engine.Finalized += block => _finalized.Writer.TryWrite(block);
+            Engine = CreateEngine();
         }
 
         public KeyPair Key { get; }
@@ -88,9 +86,28 @@ internal sealed class BftCluster : IAsyncDisposable
 
         public TransactionPool Pool { get; }
 
-        public TendermintEngine Engine { get; }
+        public TendermintEngine Engine { get; private set; }
 
         public void Start() => _running = Engine.RunAsync(_stop.Token);
+
+        /// <summary>Stops the engine and starts a new one on the same chain, WAL and signer state, as a restarted process would.</summary>
+        public async Task Restart()
+        {
+            await _stop.CancelAsync();
+            await _running.WaitAsync(Patience);
+            _stop.Dispose();
+            _stop = new CancellationTokenSource();
+            Engine = CreateEngine();
+            Start();
+        }
+
+        private TendermintEngine CreateEngine()
+        {
+            var engine = new TendermintEngine(Chain.Chain, Pool, new KeyPairConsensusSigner(Key), Network,
+                new TendermintEngineOptions { Timeouts = Timeouts, DataDirectory = _data.Path }, TimeProvider.System, NullLogger<TendermintEngine>.Instance);
+            engine.Finalized += block => _finalized.Writer.TryWrite(block);
+            return engine;
+        }
 
         /// <summary>Waits until this node has finalized <paramref name="height"/>, returning every block it finalized on the way.</summary>
         public async Task<IReadOnlyList<FinalizedBlock>> FinalizeThrough(ulong height)

@@ -122,4 +122,38 @@ public sealed class TendermintEngineTests : IAsyncDisposable
         Assert.True(chain.GetCommit(first)!.Round >= 1);
         AssertSameChain(_cluster.Nodes, 2);
     }
+
+    [Fact]
+    public async Task Validator_that_was_away_catches_up_with_committed_blocks_and_rejoins()
+    {
+        var late = _cluster.Nodes[3];
+        late.Network.Connected = false;
+        _cluster.Start(0, 1, 2);
+        await _cluster.Nodes[0].FinalizeThrough(3);
+
+        late.Network.Connected = true;
+        late.Start();
+        await late.FinalizeThrough(Heights);
+        foreach (var node in _cluster.Nodes)
+        {
+            await node.FinalizeThrough(Heights);
+        }
+
+        AssertSameChain(_cluster.Nodes, Heights);
+    }
+
+    [Fact]
+    public async Task Validator_restarted_mid_run_replays_its_WAL_and_keeps_finalizing()
+    {
+        _cluster.Start();
+        await _cluster.Nodes[1].FinalizeThrough(2);
+
+        await _cluster.Nodes[1].Restart();
+        foreach (var node in _cluster.Nodes)
+        {
+            await node.FinalizeThrough(Heights);
+        }
+
+        AssertSameChain(_cluster.Nodes, Heights);
+    }
 }
