@@ -18,7 +18,7 @@ namespace Pocc.Consensus.Engine.Bft;
 /// and feeds back the results. Everything happens on one loop reading one channel, so the machine, the WAL and the
 /// per-height block cache are never touched concurrently and need no locks.
 /// </summary>
-public sealed class TendermintEngine : IConsensusEngine
+public sealed partial class TendermintEngine : IConsensusEngine
 {
     private readonly Blockchain _chain;
     private readonly TransactionPool _pool;
@@ -345,54 +345,12 @@ public sealed class TendermintEngine : IConsensusEngine
     }
 
 
-    private void CatchUp(BlockResponse response)
-    {
-        CommittedBlock committed;
-        try
-        {
-            AdoptParentCommit(new Candidate(response.Block, response.ParentCommit));
-            committed = _chain.Apply(response.Block, response.Commit);
-        }
-        catch (LedgerException e)
-        {
-            _logger.LogDebug("Refused block {Height} from a peer: {Code} {Reason}", response.Block.Header.Height, e.Code, e.Message);
-            return;
-        }
-        _logger.LogInformation("Caught up to height {Height} with a peer's committed block", committed.Block.Header.Height);
-        Finish(committed, []);
-    }
-
     private void Finish(CommittedBlock committed, IReadOnlyList<RejectedTransaction> rejected)
     {
         var waited = _pool.OnBlockCommitted(committed, rejected);
         _wal?.EndHeight(committed.Block.Header.Height);
         Finalized?.Invoke(new FinalizedBlock(committed, waited, rejected.Count));
         StartHeight(replayWal: false);
-    }
-
-    /// <summary>Asks peers for the committed block at <paramref name="height"/>, at most once per propose timeout.</summary>
-    private void RequestBlock(Height height)
-    {
-        if (_requestedHeight == height && _time.GetElapsedTime(_requestedAt) < _options.Timeouts.ProposeBase)
-        {
-            return;
-        }
-        _requestedHeight = height;
-        _requestedAt = _time.GetTimestamp();
-        _network.Broadcast(new BlockRequest(height));
-    }
-
-    private void AnswerBlockRequest(Height height)
-    {
-        if (height > _chain.Height || height == Height.Genesis)
-        {
-            return;
-        }
-        if (_chain.GetBlock(height) is { } block && _chain.GetCommit(height) is { } commit)
-        {
-            var parentCommit = height.Value > 1 ? _chain.GetCommit(new Height(height.Value - 1)) : null;
-            _network.Broadcast(new BlockResponse(block, commit, parentCommit));
-        }
     }
 
     private void Schedule(ScheduleTimeout timeout)
