@@ -26,6 +26,9 @@ public sealed class Blockchain : IDisposable
     private readonly ReaderWriterLockSlim _lock = new(LockRecursionPolicy.NoRecursion);
     private BlockHeader? _headHeader;
     private Commit? _lastCommit;
+    // The set that had to sign the head's commit: the one before the head executed, which may have changed the set.
+    // Not stored, so after a restart the head's commit cannot be swapped (see AdoptLastCommit).
+    private ValidatorSet? _headSigners;
 
     private readonly IResultVerifier? _results;
 
@@ -233,8 +236,9 @@ public sealed class Blockchain : IDisposable
             {
                 throw new LedgerException(LedgerErrors.BlockWrongParent, "the proposal was built on a block that is no longer the head");
             }
-            ValidatorSet.FromState(_state, Parameters).VerifyCommit(ChainId, proposed.Block.Header.Height, proposed.Block.Hash, commit);
-            committed = CommitLocked(proposed.Block, proposed.Encoded, commit, proposed.Changes);
+            var signers = ValidatorSet.FromState(_state, Parameters);
+            signers.VerifyCommit(ChainId, proposed.Block.Header.Height, proposed.Block.Hash, commit);
+            committed = CommitLocked(proposed.Block, proposed.Encoded, commit, proposed.Changes, signers);
         }
         finally
         {
@@ -255,38 +259,8 @@ public sealed class Blockchain : IDisposable
         _lock.EnterUpgradeableReadLock();
         try
         {
-            var header = block.Header;
-            var expectedHeight = (_headHeader?.Height ?? Height.Genesis).Next;
-            Require(header.ChainId == ChainId, LedgerErrors.BlockInvalid, $"block is for chain '{header.ChainId}'");
-            Require(header.Height == expectedHeight, LedgerErrors.BlockWrongHeight, $"block height {header.Height}, expected {expectedHeight}");
-            Require(header.PreviousHash == _headHash, LedgerErrors.BlockWrongParent, $"block's parent {header.PreviousHash} is not the head {_headHash}");
-            Require(header.LastCommitHash == (_lastCommit?.Hash ?? Hash32.Zero), LedgerErrors.BlockInvalid, "block's last-commit hash does not match");
-            Require(header.TimestampMs >= (_headHeader?.TimestampMs ?? GenesisTimeMs), LedgerErrors.BlockInvalid, "block's timestamp is before its parent's");
-            Require(header.TransactionCount == block.Transactions.Count, LedgerErrors.BlockInvalid, "block's transaction count does not match its header");
-            Require(block.Transactions.Count <= Parameters.MaxBlockTransactions, LedgerErrors.BlockInvalid, "block has too many transactions");
-            Require(Block.ComputeTransactionsRoot(block.Transactions) == header.TransactionsRoot, LedgerErrors.BlockInvalid, "block's transactions root does not match");
-            var validators = ValidatorSet.FromState(_state, Parameters);
-            Require(validators.Contains(header.Proposer), LedgerErrors.BlockInvalid, $"proposer {header.Proposer} is not a validator");
-            var encoded = block.Encode();
-            Require(encoded.Length <= Parameters.MaxBlockBytes, LedgerErrors.BlockInvalid, "block exceeds the size limit");
-            for (int i = 0; i < signatureOk.Length; i++)
-            {
-                Require(signatureOk[i], LedgerErrors.BadSignature, $"transaction {i} ({block.Transactions[i].Hash}) has a bad signature");
-            }
-            validators.VerifyCommit(ChainId, header.Height, block.Hash, commit);
-
-            var changes = _state.BeginChanges();
-            Transition.BeginBlock(changes, header.Height);
-            var fees = Amount.Zero;
-            foreach (var tx in block.Transactions)
-            {
-                CheckVerdict(changes, tx, header.Height, LedgerErrors.BlockVerdictMismatch);
-                fees += Transition.Apply(changes, tx, header.Height);
-            }
-            Transition.EndBlock(changes, header.Proposer, fees, _headHash, header.Height);
-            var root = PreviewRoot(changes);
-            Require(root == header.StateRoot, LedgerErrors.BlockWrongStateRoot, $"executing the block gives state root {root}, the header claims {header.StateRoot}");
-            committed = CommitLocked(block, encoded, commit, changes);
+            var (encoded, changes, signers) = Execute(block, signatureOk, commit);
+            committed = CommitLocked(block, encoded, commit, changes, signers);
         }
         finally
         {
@@ -294,6 +268,108 @@ public sealed class Blockchain : IDisposable
         }
         BlockCommitted?.Invoke(committed);
         return committed;
+    }
+
+    /// <summary>
+    /// Runs exactly <see cref="Apply"/>'s checks and execution on a throwaway overlay, without a commit (consensus
+    /// asks before one exists), so a validator can vote on a proposed block without committing it.
+    /// </summary>
+    public BlockValidation Validate(Block block)
+    {
+        var signatureOk = Verifier.VerifyAll(block.Transactions);
+        _lock.EnterUpgradeableReadLock();
+        try
+        {
+            Execute(block, signatureOk, commit: null);
+            return BlockValidation.Valid;
+        }
+        catch (LedgerException e)
+        {
+            return new BlockValidation(e.Code, e.Message);
+        }
+        finally
+        {
+            _lock.ExitUpgradeableReadLock();
+        }
+    }
+
+    /// <summary>
+    /// Replaces the head's commit with <paramref name="commit"/>, another quorum of precommits for the same block.
+    /// Validators decide with whichever quorum reached them first, but the next block names one commit by hash
+    /// (<see cref="BlockHeader.LastCommitHash"/>); a validator that holds a different one adopts the proposer's so it
+    /// can judge and apply that block. Only the head's commit can change: a later block already fixed the earlier ones.
+    /// </summary>
+    /// <exception cref="LedgerException">The commit does not finalize the head, or the head's signers are unknown (after a restart).</exception>
+    public void AdoptLastCommit(Commit commit)
+    {
+        _lock.EnterUpgradeableReadLock();
+        try
+        {
+            if (_lastCommit?.Hash == commit.Hash)
+            {
+                return;
+            }
+            Require(_headHeader is not null && _headSigners is not null, LedgerErrors.BlockBadCommit, "the head's validator set is not known since the restart");
+            _headSigners!.VerifyCommit(ChainId, _headHeader!.Height, _headHash, commit);
+            _store.ReplaceCommit(_headHeader.Height, commit);
+            _lock.EnterWriteLock();
+            try
+            {
+                _lastCommit = commit;
+            }
+            finally
+            {
+                _lock.ExitWriteLock();
+            }
+        }
+        finally
+        {
+            _lock.ExitUpgradeableReadLock();
+        }
+    }
+
+    /// <summary>
+    /// Checks <paramref name="block"/> against the head and executes it into a new overlay; the one code path behind
+    /// <see cref="Apply"/> and <see cref="Validate"/>. The commit is checked only when there is one. Caller holds the
+    /// upgradeable read lock.
+    /// </summary>
+    private (byte[] Encoded, StateOverlay Changes, ValidatorSet Signers) Execute(Block block, bool[] signatureOk, Commit? commit)
+    {
+        var header = block.Header;
+        var expectedHeight = (_headHeader?.Height ?? Height.Genesis).Next;
+        Require(header.ChainId == ChainId, LedgerErrors.BlockInvalid, $"block is for chain '{header.ChainId}'");
+        Require(header.Height == expectedHeight, LedgerErrors.BlockWrongHeight, $"block height {header.Height}, expected {expectedHeight}");
+        Require(header.PreviousHash == _headHash, LedgerErrors.BlockWrongParent, $"block's parent {header.PreviousHash} is not the head {_headHash}");
+        Require(header.LastCommitHash == (_lastCommit?.Hash ?? Hash32.Zero), LedgerErrors.BlockInvalid, "block's last-commit hash does not match");
+        Require(header.TimestampMs >= (_headHeader?.TimestampMs ?? GenesisTimeMs), LedgerErrors.BlockInvalid, "block's timestamp is before its parent's");
+        Require(header.TransactionCount == block.Transactions.Count, LedgerErrors.BlockInvalid, "block's transaction count does not match its header");
+        Require(block.Transactions.Count <= Parameters.MaxBlockTransactions, LedgerErrors.BlockInvalid, "block has too many transactions");
+        Require(Block.ComputeTransactionsRoot(block.Transactions) == header.TransactionsRoot, LedgerErrors.BlockInvalid, "block's transactions root does not match");
+        var validators = ValidatorSet.FromState(_state, Parameters);
+        Require(validators.Contains(header.Proposer), LedgerErrors.BlockInvalid, $"proposer {header.Proposer} is not a validator");
+        var encoded = block.Encode();
+        Require(encoded.Length <= Parameters.MaxBlockBytes, LedgerErrors.BlockInvalid, "block exceeds the size limit");
+        for (int i = 0; i < signatureOk.Length; i++)
+        {
+            Require(signatureOk[i], LedgerErrors.BadSignature, $"transaction {i} ({block.Transactions[i].Hash}) has a bad signature");
+        }
+        if (commit is not null)
+        {
+            validators.VerifyCommit(ChainId, header.Height, block.Hash, commit);
+        }
+
+        var changes = _state.BeginChanges();
+        Transition.BeginBlock(changes, header.Height);
+        var fees = Amount.Zero;
+        foreach (var tx in block.Transactions)
+        {
+            CheckVerdict(changes, tx, header.Height, LedgerErrors.BlockVerdictMismatch);
+            fees += Transition.Apply(changes, tx, header.Height);
+        }
+        Transition.EndBlock(changes, header.Proposer, fees, _headHash, header.Height);
+        var root = PreviewRoot(changes);
+        Require(root == header.StateRoot, LedgerErrors.BlockWrongStateRoot, $"executing the block gives state root {root}, the header claims {header.StateRoot}");
+        return (encoded, changes, validators);
     }
 
     /// <summary>
@@ -383,7 +459,7 @@ public sealed class Blockchain : IDisposable
     }
 
     /// <summary>Persists the block (readers still see the previous head meanwhile), then switches the in-memory state to it.</summary>
-    private CommittedBlock CommitLocked(Block block, byte[] encoded, Commit commit, StateOverlay changes)
+    private CommittedBlock CommitLocked(Block block, byte[] encoded, Commit commit, StateOverlay changes, ValidatorSet signers)
     {
         _store.WriteBlock(block, encoded, commit, changes);
         _lock.EnterWriteLock();
@@ -392,6 +468,7 @@ public sealed class Blockchain : IDisposable
             _state.Apply(changes);
             _headHeader = block.Header;
             _lastCommit = commit;
+            _headSigners = signers;
             _headHash = block.Hash;
         }
         finally

@@ -85,6 +85,14 @@ public sealed class ChainStore
         _store.Commit(batch);
     }
 
+    /// <summary>Overwrites the stored commit of <paramref name="height"/> (synced), for <see cref="Blockchain.AdoptLastCommit"/>.</summary>
+    public void ReplaceCommit(Height height, Commit commit)
+    {
+        using var batch = _store.CreateBatch();
+        batch.Put(Column.Blocks, HeightKey(CommitByHeight, height), Core.Encoding.Canonical.Encode(commit));
+        _store.Commit(batch);
+    }
+
     /// <summary>
     /// Everything a block changes, in one atomic, synced batch: the block, its header and commit, the
     /// transaction index, the changed state and the new head. A crash leaves either all of it or none.

@@ -1,0 +1,27 @@
+using Pocc.Consensus.Tendermint;
+using Pocc.Ledger.Blocks;
+using Pocc.Ledger.Consensus;
+using Pocc.Ledger.Primitives;
+
+namespace Pocc.Consensus.Engine.Bft;
+
+/// <summary>What validators send each other; <see cref="Height"/> lets the engine buffer or drop it before decoding its meaning.</summary>
+public abstract record ConsensusMessage(Height Height);
+
+/// <summary>
+/// A proposal with its block: the machine votes on a hash, but a validator must execute the block to judge it. The
+/// commit of the previous height that the block names (by hash) comes along, since validators may hold different ones.
+/// </summary>
+public sealed record ProposalMessage(Proposal Proposal, Block Block, Commit? ParentCommit) : ConsensusMessage(Proposal.Height);
+
+/// <summary>A prevote or precommit.</summary>
+public sealed record VoteMessage(Vote Vote) : ConsensusMessage(Vote.Height);
+
+/// <summary>A node that saw messages for a later height asks for the committed block at <see cref="ConsensusMessage.Height"/>.</summary>
+public sealed record BlockRequest(Height Requested) : ConsensusMessage(Requested);
+
+/// <summary>
+/// A committed block, the commit that finalized it and the previous height's commit it names; the receiver verifies
+/// them through <c>Blockchain.AdoptLastCommit</c> and <c>Blockchain.Apply</c>.
+/// </summary>
+public sealed record BlockResponse(Block Block, Commit Commit, Commit? ParentCommit) : ConsensusMessage(Block.Header.Height);

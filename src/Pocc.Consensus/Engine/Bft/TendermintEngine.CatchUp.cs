@@ -1,0 +1,55 @@
+using Microsoft.Extensions.Logging;
+using Pocc.Ledger;
+using Pocc.Ledger.Chain;
+using Pocc.Ledger.Primitives;
+
+namespace Pocc.Consensus.Engine.Bft;
+
+/// <summary>
+/// Catching up: a node that sees messages for a later height has missed a decision, so it asks peers for the
+/// committed block and applies it, commit verified, instead of waiting for a round that has already ended.
+/// </summary>
+public sealed partial class TendermintEngine
+{
+    /// <summary>Asks peers for the committed block at <paramref name="height"/>, at most once per propose timeout.</summary>
+    private void RequestBlock(Height height)
+    {
+        if (_requestedHeight == height && _time.GetElapsedTime(_requestedAt) < _options.Timeouts.ProposeBase)
+        {
+            return;
+        }
+        _requestedHeight = height;
+        _requestedAt = _time.GetTimestamp();
+        _network.Broadcast(new BlockRequest(height));
+    }
+
+    private void AnswerBlockRequest(Height height)
+    {
+        if (height > _chain.Height || height == Height.Genesis)
+        {
+            return;
+        }
+        if (_chain.GetBlock(height) is { } block && _chain.GetCommit(height) is { } commit)
+        {
+            var parentCommit = height.Value > 1 ? _chain.GetCommit(new Height(height.Value - 1)) : null;
+            _network.Broadcast(new BlockResponse(block, commit, parentCommit));
+        }
+    }
+
+    private void CatchUp(BlockResponse response)
+    {
+        CommittedBlock committed;
+        try
+        {
+            AdoptParentCommit(new Candidate(response.Block, response.ParentCommit));
+            committed = _chain.Apply(response.Block, response.Commit);
+        }
+        catch (LedgerException e)
+        {
+            _logger.LogDebug("Refused block {Height} from a peer: {Code} {Reason}", response.Block.Header.Height, e.Code, e.Message);
+            return;
+        }
+        _logger.LogInformation("Caught up to height {Height} with a peer's committed block", committed.Block.Header.Height);
+        Finish(committed, []);
+    }
+}

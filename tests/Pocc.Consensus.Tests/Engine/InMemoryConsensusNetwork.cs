@@ -1,0 +1,53 @@
+using System.Threading.Channels;
+using Pocc.Consensus.Engine.Bft;
+
+namespace Pocc.Consensus.Tests.Engine;
+
+/// <summary>
+/// Validators in one process: a broadcast reaches every other connected endpoint at once, in order. Tests cut an
+/// endpoint off with <see cref="Connected"/>, rewrite what it sends with <see cref="Outgoing"/> (a byzantine node)
+/// and watch what it sends with <see cref="Sent"/>.
+/// </summary>
+internal sealed class InMemoryConsensusNetwork : IConsensusNetwork
+{
+    private readonly List<InMemoryConsensusNetwork> _all;
+    private readonly Channel<ConsensusMessage> _inbound = Channel.CreateUnbounded<ConsensusMessage>();
+
+    private InMemoryConsensusNetwork(List<InMemoryConsensusNetwork> all) => _all = all;
+
+    /// <summary><paramref name="count"/> endpoints that all reach each other.</summary>
+    public static IReadOnlyList<InMemoryConsensusNetwork> Create(int count)
+    {
+        var all = new List<InMemoryConsensusNetwork>();
+        for (int i = 0; i < count; i++)
+        {
+            all.Add(new InMemoryConsensusNetwork(all));
+        }
+        return all;
+    }
+
+    public volatile bool Connected = true;
+
+    public Func<ConsensusMessage, ConsensusMessage>? Outgoing { get; set; }
+
+    public event Action<ConsensusMessage>? Sent;
+
+    public ChannelReader<ConsensusMessage> Inbound => _inbound.Reader;
+
+    public void Broadcast(ConsensusMessage message)
+    {
+        if (!Connected)
+        {
+            return;
+        }
+        message = Outgoing?.Invoke(message) ?? message;
+        Sent?.Invoke(message);
+        foreach (var peer in _all)
+        {
+            if (peer != this && peer.Connected)
+            {
+                peer._inbound.Writer.TryWrite(message);
+            }
+        }
+    }
+}

@@ -1,0 +1,159 @@
+using System.Collections.Concurrent;
+using Pocc.Consensus.Engine.Bft;
+using Pocc.Consensus.Tendermint;
+using Pocc.Core.Hashing;
+using Pocc.Ledger.Consensus;
+using Pocc.Ledger.Primitives;
+using Pocc.Ledger.Tests.Builders;
+using static Pocc.Ledger.Tests.Builders.TestKeys;
+
+namespace Pocc.Consensus.Tests.Engine;
+
+public sealed class TendermintEngineTests : IAsyncDisposable
+{
+    private const ulong Heights = 5;
+
+    private readonly BftCluster _cluster = new();
+
+    public ValueTask DisposeAsync() => _cluster.DisposeAsync();
+
+    private void AssertSameChain(IEnumerable<BftCluster.Node> nodes, ulong through)
+    {
+        var list = nodes.ToList();
+        for (ulong h = 1; h <= through; h++)
+        {
+            var height = new Height(h);
+            var first = list[0].Chain.Chain.GetBlock(height)!;
+            foreach (var node in list.Skip(1))
+            {
+                var block = node.Chain.Chain.GetBlock(height)!;
+                Assert.Equal(first.Hash, block.Hash);
+                Assert.Equal(first.Header.StateRoot, block.Header.StateRoot);
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Four_validators_finalize_the_same_blocks_with_the_submitted_transactions()
+    {
+        var transfer = Tx.Transfer(Alice, Bob, 42).Signed();
+        foreach (var node in _cluster.Nodes)
+        {
+            node.Pool.Add(transfer);
+        }
+
+        _cluster.Start();
+        foreach (var node in _cluster.Nodes)
+        {
+            await node.FinalizeThrough(Heights);
+        }
+
+        AssertSameChain(_cluster.Nodes, Heights);
+        Assert.NotNull(_cluster.Nodes[0].Chain.Chain.FindTransaction(transfer.Hash));
+        Assert.All(_cluster.Nodes, node =>
+        {
+            Assert.Equal(GenesisBuilder.DefaultBalance + 42, node.Chain.Chain.GetAccount(Bob.Address).Balance.Value);
+            Assert.Equal(0, node.Pool.Count);
+        });
+        // Proposers rotate: more than one validator proposed among the first heights.
+        Assert.True(Enumerable.Range(1, (int)Heights).Select(h => _cluster.Nodes[0].Chain.Chain.GetHeader(new Height((ulong)h))!.Proposer).Distinct().Count() > 1);
+        var status = _cluster.Nodes[0].Engine.Status;
+        Assert.Equal("tendermint", status.Engine);
+        Assert.Equal(BftCluster.Size, status.Validators);
+        Assert.NotNull(status.Round);
+    }
+
+    [Fact]
+    public async Task Three_of_four_finalize_while_the_fourth_is_down()
+    {
+        _cluster.Nodes[3].Network.Connected = false;
+        _cluster.Start(0, 1, 2);
+
+        var live = _cluster.Nodes.Take(3).ToList();
+        foreach (var node in live)
+        {
+            await node.FinalizeThrough(Heights);
+        }
+
+        AssertSameChain(live, Heights);
+        var proposers = Enumerable.Range(1, (int)Heights).Select(h => live[0].Chain.Chain.GetHeader(new Height((ulong)h))!.Proposer);
+        Assert.DoesNotContain(_cluster.Nodes[3].Key.Address, proposers);
+        Assert.Equal(Height.Genesis, _cluster.Nodes[3].Chain.Chain.Height);
+    }
+
+    [Fact]
+    public async Task Block_with_a_wrong_state_root_gets_nil_prevotes_and_the_next_round_decides()
+    {
+        var first = new Height(1);
+        var chain = _cluster.Nodes[0].Chain.Chain;
+        var byzantine = _cluster.Nodes.Single(n => n.Key.Address == new WeightedRoundRobinProposer(chain.GetValidatorSet()).Proposer(first, 0));
+        byzantine.Network.Outgoing = message =>
+        {
+            if (message is not ProposalMessage { Proposal: { Round: 0 } proposal } proposed || proposal.Height != first)
+            {
+                return message;
+            }
+            var tampered = Tamper.Header(proposed.Block, h => Tamper.Header(h, stateRoot: Blake3Hash.Of("wrong root"u8)));
+            return new ProposalMessage(Proposal.Sign(chain.ChainId, first, 0, tampered.Hash, proposal.ValidRound, byzantine.Key), tampered, proposed.ParentCommit);
+        };
+        var honest = _cluster.Nodes.Where(n => n != byzantine).ToList();
+        var firstPrevotes = new ConcurrentBag<Vote>();
+        foreach (var node in honest)
+        {
+            node.Network.Sent += message =>
+            {
+                if (message is VoteMessage { Vote: { Type: VoteType.Prevote, Round: 0 } vote } && vote.Height == first)
+                {
+                    firstPrevotes.Add(vote);
+                }
+            };
+        }
+
+        _cluster.Start();
+        foreach (var node in _cluster.Nodes)
+        {
+            await node.FinalizeThrough(2);
+        }
+
+        Assert.Equal(honest.Count, firstPrevotes.Count);
+        Assert.All(firstPrevotes, vote => Assert.Null(vote.BlockHash));
+        var decided = chain.GetBlock(first)!;
+        Assert.NotEqual(byzantine.Key.Address, decided.Header.Proposer);
+        Assert.True(chain.GetCommit(first)!.Round >= 1);
+        AssertSameChain(_cluster.Nodes, 2);
+    }
+
+    [Fact]
+    public async Task Validator_that_was_away_catches_up_with_committed_blocks_and_rejoins()
+    {
+        var late = _cluster.Nodes[3];
+        late.Network.Connected = false;
+        _cluster.Start(0, 1, 2);
+        await _cluster.Nodes[0].FinalizeThrough(3);
+
+        late.Network.Connected = true;
+        late.Start();
+        await late.FinalizeThrough(Heights);
+        foreach (var node in _cluster.Nodes)
+        {
+            await node.FinalizeThrough(Heights);
+        }
+
+        AssertSameChain(_cluster.Nodes, Heights);
+    }
+
+    [Fact]
+    public async Task Validator_restarted_mid_run_replays_its_WAL_and_keeps_finalizing()
+    {
+        _cluster.Start();
+        await _cluster.Nodes[1].FinalizeThrough(2);
+
+        await _cluster.Nodes[1].Restart();
+        foreach (var node in _cluster.Nodes)
+        {
+            await node.FinalizeThrough(Heights);
+        }
+
+        AssertSameChain(_cluster.Nodes, Heights);
+    }
+}
