@@ -136,37 +136,22 @@ internal static class StarkTaskCommands
         }
         string localOutcome = malformed is not null ? "malformed_result" : accepted ? "verified" : "wrong_result";
 
-        bool? chainAccepted = TaskCommand.ChainAccepted(task);
-        bool agrees = chainAccepted is null || chainAccepted == accepted;
-        int exitCode = !agrees ? TaskCommand.DisagreementExitCode : chainAccepted is null && !accepted ? TaskCommand.NotSettledExitCode : 0;
-
-        if (json)
+        var report = new JsonObject
         {
-            var report = new JsonObject
-            {
-                ["task"] = task.Id,
-                ["kind"] = WireNames.Name(task.Kind),
-                ["policy"] = WireNames.Name(VerificationPolicy.Stark),
-                ["result"] = committed.Root.ToString(),
-                ["commit_height"] = task.CommitHeight,
-                ["steps"] = task.Rows,
-                ["outputs"] = outputs is null ? null : new JsonArray([.. outputs.Select(o => (JsonNode)o.Value)]),
-                ["accepted"] = accepted,
-                ["local_outcome"] = localOutcome,
-                ["reason"] = accepted ? "the proof verifies" : reason,
-                ["required_bits"] = task.Rounds,
-                ["security_bits"] = provenBits,
-                ["proof_bytes"] = proof?.Length,
-                ["download_ms"] = Math.Round(downloadMs, 3),
-                ["verify_ms"] = Math.Round(verifyMs, 3),
-                ["chain_state"] = task.State,
-                ["chain_outcome"] = task.Outcome,
-                ["agrees_with_chain"] = agrees,
-            };
-            await output.WriteLineAsync(report.ToJsonString(TaskCommand.Indented)).ConfigureAwait(false);
-            return exitCode;
-        }
-
+            ["task"] = task.Id,
+            ["kind"] = WireNames.Name(task.Kind),
+            ["policy"] = WireNames.Name(VerificationPolicy.Stark),
+            ["result"] = committed.Root.ToString(),
+            ["commit_height"] = task.CommitHeight,
+            ["steps"] = task.Rows,
+            ["outputs"] = outputs is null ? null : new JsonArray([.. outputs.Select(o => (JsonNode)o.Value)]),
+            ["accepted"] = accepted,
+            ["local_outcome"] = localOutcome,
+            ["reason"] = accepted ? "the proof verifies" : reason,
+            ["required_bits"] = task.Rounds,
+            ["security_bits"] = provenBits,
+            ["proof_bytes"] = proof?.Length,
+        };
         var text = new StringBuilder();
         text.AppendLine(CultureInfo.InvariantCulture, $"task {task.Id}: {WireNames.Name(task.Kind)}, {task.Rows} steps, result {committed.Root} committed at height {task.CommitHeight}");
         if (outputs is not null)
@@ -174,12 +159,8 @@ internal static class StarkTaskCommands
             text.AppendLine(CultureInfo.InvariantCulture, $"claimed outputs: {string.Join(", ", outputs.Select(o => o.Value))}");
         }
         text.AppendLine(CultureInfo.InvariantCulture, $"local check: {(accepted ? $"the proof verifies ({provenBits} bits of conjectured security, {task.Rounds} required; {proof!.Length} bytes)" : "rejected: " + reason)}");
-        text.AppendLine(CultureInfo.InvariantCulture, $"checked in {verifyMs:F1} ms after {downloadMs:F1} ms of downloads; everything was fetched from {url} and checked against its root");
-        text.Append(CultureInfo.InvariantCulture, $"chain: {task.State} (outcome {task.Outcome}); ");
-        text.Append(chainAccepted is null ? "no verdict yet" : agrees ? "the local check agrees" : "the local check DISAGREES");
-        await output.WriteLineAsync(text.ToString()).ConfigureAwait(false);
-        await output.WriteLineAsync(accepted ? "accepted" : "rejected").ConfigureAwait(false);
-        return exitCode;
+        // A STARK has no challenge seed to disagree on: the proof is non-interactive.
+        return await TaskCommand.ReportVerificationAsync(output, json, task, accepted, seedMatches: true, report, text, downloadMs, verifyMs, url).ConfigureAwait(false);
     }
 
     private static Goldilocks[] ParseInputs(string text, int count)

@@ -260,55 +260,65 @@ public static class TaskCommand
             bool accepted = check?.Accepted ?? false;
             string localOutcome = malformed is not null ? "malformed_result" : accepted ? "verified" : "wrong_result";
 
-            bool? chainAccepted = ChainAccepted(task);
-            bool agrees = seedMatches && (chainAccepted is null || chainAccepted == accepted);
-            int exitCode = !agrees ? DisagreementExitCode : chainAccepted is null && !accepted ? NotSettledExitCode : 0;
-
-            if (result.GetValue(json))
+            var report = new JsonObject
             {
-                var report = new JsonObject
-                {
-                    ["task"] = task.Id,
-                    ["kind"] = WireNames.Name(task.Kind),
-                    ["result"] = committed.Root.ToString(),
-                    ["commit_height"] = task.CommitHeight,
-                    ["commit_block_hash"] = blockHash.ToString(),
-                    ["challenge_seed"] = seed.ToString(),
-                    ["challenge_seed_matches_node"] = seedMatches,
-                    ["accepted"] = accepted,
-                    ["local_outcome"] = localOutcome,
-                    ["reason"] = malformed ?? check!.Reason,
-                    ["rounds"] = task.Rounds,
-                    ["soundness_bits"] = check?.SoundnessBits ?? task.SoundnessBits,
-                    ["soundness"] = check?.SoundnessStatement,
-                    ["tolerance_ppb"] = task.TolerancePpb,
-                    ["worst_residual_ratio"] = check?.WorstResidualRatio,
-                    ["download_ms"] = Math.Round(downloadMs, 3),
-                    ["verify_ms"] = Math.Round(verifyMs, 3),
-                    ["chain_state"] = task.State,
-                    ["chain_outcome"] = task.Outcome,
-                    ["agrees_with_chain"] = agrees,
-                };
-                await output.WriteLineAsync(report.ToJsonString(Indented)).ConfigureAwait(false);
-                return exitCode;
-            }
-
+                ["task"] = task.Id,
+                ["kind"] = WireNames.Name(task.Kind),
+                ["result"] = committed.Root.ToString(),
+                ["commit_height"] = task.CommitHeight,
+                ["commit_block_hash"] = blockHash.ToString(),
+                ["challenge_seed"] = seed.ToString(),
+                ["challenge_seed_matches_node"] = seedMatches,
+                ["accepted"] = accepted,
+                ["local_outcome"] = localOutcome,
+                ["reason"] = malformed ?? check!.Reason,
+                ["rounds"] = task.Rounds,
+                ["soundness_bits"] = check?.SoundnessBits ?? task.SoundnessBits,
+                ["soundness"] = check?.SoundnessStatement,
+                ["tolerance_ppb"] = task.TolerancePpb,
+                ["worst_residual_ratio"] = check?.WorstResidualRatio,
+            };
             var text = new StringBuilder();
             text.AppendLine(CultureInfo.InvariantCulture, $"task {task.Id}: {WireNames.Name(task.Kind)} {task.ShapeText}, result {committed.Root} committed at height {task.CommitHeight}");
             text.AppendLine(CultureInfo.InvariantCulture, $"challenge seed {seed} (from block {task.CommitHeight}, hash {blockHash}){(task.ChallengeSeed is null ? "" : seedMatches ? "; the node derives the same" : $"; the node says {task.ChallengeSeed}: MISMATCH")}");
             text.AppendLine(CultureInfo.InvariantCulture, $"local check: {(malformed is not null ? "rejected: malformed result: " + malformed : check!.Reason)}");
-            text.AppendLine(CultureInfo.InvariantCulture, $"checked in {verifyMs:F1} ms after {downloadMs:F1} ms of downloads; everything was fetched from {url} and checked against its root");
-            text.Append(CultureInfo.InvariantCulture, $"chain: {task.State} (outcome {task.Outcome}); ");
-            text.Append(chainAccepted is null ? "no verdict yet" : agrees ? "the local check agrees" : "the local check DISAGREES");
-            await output.WriteLineAsync(text.ToString()).ConfigureAwait(false);
-            await output.WriteLineAsync(accepted ? "accepted" : "rejected").ConfigureAwait(false);
-            return exitCode;
+            return await ReportVerificationAsync(output, result.GetValue(json), task, accepted, seedMatches, report, text, downloadMs, verifyMs, url).ConfigureAwait(false);
         }));
         return command;
     }
 
+    /// <summary>
+    /// The end every kind of <c>task verify</c> shares: compares the local check with the chain's verdict, prints the
+    /// report (the JSON with the timings and verdicts added, or the text lines followed by them and "accepted" or
+    /// "rejected") and returns the exit code: 0, <see cref="NotSettledExitCode"/> for a rejection the chain has not
+    /// judged yet, <see cref="DisagreementExitCode"/> when the local check and the chain disagree.
+    /// </summary>
+    internal static async Task<int> ReportVerificationAsync(TextWriter output, bool json, TaskView task, bool accepted, bool seedMatches,
+        JsonObject report, StringBuilder text, double downloadMs, double verifyMs, string url)
+    {
+        bool? chainAccepted = ChainAccepted(task);
+        bool agrees = seedMatches && (chainAccepted is null || chainAccepted == accepted);
+        int exitCode = !agrees ? DisagreementExitCode : chainAccepted is null && !accepted ? NotSettledExitCode : 0;
+        if (json)
+        {
+            report["download_ms"] = Math.Round(downloadMs, 3);
+            report["verify_ms"] = Math.Round(verifyMs, 3);
+            report["chain_state"] = task.State;
+            report["chain_outcome"] = task.Outcome;
+            report["agrees_with_chain"] = agrees;
+            await output.WriteLineAsync(report.ToJsonString(Indented)).ConfigureAwait(false);
+            return exitCode;
+        }
+        text.AppendLine(CultureInfo.InvariantCulture, $"checked in {verifyMs:F1} ms after {downloadMs:F1} ms of downloads; everything was fetched from {url} and checked against its root");
+        text.Append(CultureInfo.InvariantCulture, $"chain: {task.State} (outcome {task.Outcome}); ");
+        text.Append(chainAccepted is null ? "no verdict yet" : agrees ? "the local check agrees" : "the local check DISAGREES");
+        await output.WriteLineAsync(text.ToString()).ConfigureAwait(false);
+        await output.WriteLineAsync(accepted ? "accepted" : "rejected").ConfigureAwait(false);
+        return exitCode;
+    }
+
     /// <summary>The chain's verdict: verified/settled accept; wrong/malformed results reject; anything else is no verdict.</summary>
-    internal static bool? ChainAccepted(TaskView task) =>
+    private static bool? ChainAccepted(TaskView task) =>
         task.State is "verified" or "settled" ? true
         : task.Outcome is "wrong_result" or "malformed_result" && task.State == "rejected" ? false
         : null;
