@@ -12,7 +12,7 @@ namespace Pocc.Consensus.Tests.Engine;
 
 /// <summary>
 /// Four equal validators in one process, each with its own chain on RocksDB, its own WAL and signer state, all from
-/// one genesis and joined by an <see cref="InMemoryConsensusNetwork"/>. Real short timeouts: the happy path needs
+/// one genesis and joined by an <see cref="InMemoryConsensusNetwork"/> (or any networks the caller gives). Real short timeouts: the happy path needs
 /// none, and the fault scenarios wait out a few hundred milliseconds.
 /// </summary>
 internal sealed class BftCluster : IAsyncDisposable
@@ -32,14 +32,18 @@ internal sealed class BftCluster : IAsyncDisposable
         PrecommitDelta = TimeSpan.FromMilliseconds(50),
     };
 
-    public BftCluster()
+    public BftCluster() : this(InMemoryConsensusNetwork.Create(Size))
+    {
+    }
+
+    /// <param name="networks">One endpoint per validator, in order.</param>
+    public BftCluster(IReadOnlyList<IConsensusNetwork> networks)
     {
         var genesis = GenesisBuilder.Default().WithoutValidators();
         for (int i = 0; i < Size; i++)
         {
             genesis.WithValidator($"bft-v{i}", GenesisBuilder.DefaultValidatorStake);
         }
-        var networks = InMemoryConsensusNetwork.Create(Size);
         Nodes = Enumerable.Range(0, Size).Select(i => new Node(TestKeys.Of($"bft-v{i}"), TestChain.Create(genesis), networks[i])).ToArray();
     }
 
@@ -69,11 +73,11 @@ internal sealed class BftCluster : IAsyncDisposable
         private readonly Channel<FinalizedBlock> _finalized = Channel.CreateUnbounded<FinalizedBlock>();
         private Task _running = Task.CompletedTask;
 
-        public Node(KeyPair key, TestChain chain, InMemoryConsensusNetwork network)
+        public Node(KeyPair key, TestChain chain, IConsensusNetwork network)
         {
             Key = key;
             Chain = chain;
-            Network = network;
+            Transport = network;
             Pool = new TransactionPool(chain.Chain, new MempoolOptions(), TimeProvider.System);
             Engine = CreateEngine();
         }
@@ -82,7 +86,10 @@ internal sealed class BftCluster : IAsyncDisposable
 
         public TestChain Chain { get; }
 
-        public InMemoryConsensusNetwork Network { get; }
+        public IConsensusNetwork Transport { get; }
+
+        /// <summary>The endpoint when the cluster runs on <see cref="InMemoryConsensusNetwork"/>, which the fault tests steer.</summary>
+        public InMemoryConsensusNetwork Network => (InMemoryConsensusNetwork)Transport;
 
         public TransactionPool Pool { get; }
 
@@ -103,7 +110,7 @@ internal sealed class BftCluster : IAsyncDisposable
 
         private TendermintEngine CreateEngine()
         {
-            var engine = new TendermintEngine(Chain.Chain, Pool, new KeyPairConsensusSigner(Key), Network,
+            var engine = new TendermintEngine(Chain.Chain, Pool, new KeyPairConsensusSigner(Key), Transport,
                 new TendermintEngineOptions { Timeouts = Timeouts, DataDirectory = _data.Path }, TimeProvider.System, NullLogger<TendermintEngine>.Instance);
             engine.Finalized += block => _finalized.Writer.TryWrite(block);
             return engine;

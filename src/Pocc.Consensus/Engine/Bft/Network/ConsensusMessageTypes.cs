@@ -1,0 +1,75 @@
+using Pocc.Consensus.Tendermint;
+using Pocc.Ledger.Blocks;
+using Pocc.Ledger.Consensus;
+using Pocc.Network.Framing;
+using Pocc.Network.Peers;
+
+namespace Pocc.Consensus.Engine.Bft.Network;
+
+/// <summary>
+/// The transport message types of consensus (one per <see cref="ConsensusMessage"/> kind, in the application range
+/// 16–255) and the largest payload each encoding can need, so frame limits admit every valid message and nothing more.
+/// </summary>
+public static class ConsensusMessageTypes
+{
+    /// <summary><see cref="ProposalMessage"/>.</summary>
+    public const byte Proposal = 0x10;
+
+    /// <summary><see cref="VoteMessage"/>.</summary>
+    public const byte Vote = 0x11;
+
+    /// <summary><see cref="Bft.BlockRequest"/>.</summary>
+    public const byte BlockRequest = 0x12;
+
+    /// <summary><see cref="Bft.BlockResponse"/>.</summary>
+    public const byte BlockResponse = 0x13;
+
+    // Each length prefix is a u32; an optional commit adds a presence byte.
+    private const int Prefix = 4;
+    private const int OptionalCommit = 1 + Prefix + Commit.MaxEncodedSize;
+
+    public const int MaxProposalPayload = 1 + Prefix + Tendermint.Proposal.MaxEncodedSize + Prefix + Block.MaxEncodedSize + OptionalCommit;
+
+    public const int MaxVotePayload = 1 + Prefix + Ledger.Consensus.Vote.MaxEncodedSize;
+
+    public const int MaxBlockRequestPayload = 1 + 8;
+
+    public const int MaxBlockResponsePayload = 1 + Prefix + Block.MaxEncodedSize + Prefix + Commit.MaxEncodedSize + OptionalCommit;
+
+    public static bool IsConsensus(byte type) => type is >= Proposal and <= BlockResponse;
+
+    /// <summary>The largest payload of <paramref name="type"/>, one of the consensus types.</summary>
+    public static int MaxPayload(byte type) => type switch
+    {
+        Proposal => MaxProposalPayload,
+        Vote => MaxVotePayload,
+        BlockRequest => MaxBlockRequestPayload,
+        BlockResponse => MaxBlockResponsePayload,
+        _ => throw new ArgumentOutOfRangeException(nameof(type), type, "not a consensus message type"),
+    };
+
+    /// <summary>
+    /// <paramref name="options"/> with frame limits that admit every consensus message. A block can exceed the
+    /// transport's default global limit, and per-type limits cannot exceed the global one, so the global limit (and
+    /// the byte burst and send queue that must hold one frame) is raised to a whole proposal; every other type keeps
+    /// the limit it had.
+    /// </summary>
+    public static NetworkOptions WithConsensusLimits(this NetworkOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var old = options.FrameLimits;
+        int globalMax = Math.Max(old.GlobalMax, Math.Max(MaxProposalPayload, MaxBlockResponsePayload));
+        var perType = new Dictionary<byte, int>();
+        for (int type = 0; type <= byte.MaxValue; type++)
+        {
+            perType[(byte)type] = IsConsensus((byte)type) ? MaxPayload((byte)type) : old.MaxFor((byte)type);
+        }
+        long frame = (long)globalMax + FrameCodec.HeaderSize;
+        return options with
+        {
+            FrameLimits = new FrameLimits(globalMax, perType),
+            ByteBurst = Math.Max(options.ByteBurst, frame),
+            SendQueueMaxBytes = Math.Max(options.SendQueueMaxBytes, frame),
+        };
+    }
+}

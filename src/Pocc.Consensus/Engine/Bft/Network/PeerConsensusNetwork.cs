@@ -1,0 +1,97 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using Pocc.Network;
+
+namespace Pocc.Consensus.Engine.Bft.Network;
+
+/// <summary>
+/// Consensus over a peer transport: broadcasts encode with <see cref="ConsensusCodec"/> under the types of
+/// <see cref="ConsensusMessageTypes"/>, and a receive loop decodes what peers send into <see cref="Inbound"/>.
+/// It owns the transport's message stream: messages of other types are dropped. A message that does not decode is
+/// logged with its peer and reason and dropped; <see cref="IPeerTransport"/> offers no way to penalise the peer.
+/// Every message is broadcast, block responses too: the engine's interface does not say who asked.
+/// </summary>
+public sealed class PeerConsensusNetwork : IConsensusNetwork, IAsyncDisposable
+{
+    /// <summary>Decoded messages the engine has not read yet; when full, the loop stops reading and TCP pushes back.</summary>
+    public const int InboundCapacity = 4_096;
+
+    private readonly IPeerTransport _transport;
+    private readonly ILogger<PeerConsensusNetwork> _logger;
+    private readonly Channel<ConsensusMessage> _inbound = Channel.CreateBounded<ConsensusMessage>(InboundCapacity);
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _receiving;
+
+    /// <summary>Starts reading <paramref name="transport"/>'s messages at once.</summary>
+    public PeerConsensusNetwork(IPeerTransport transport, ILogger<PeerConsensusNetwork> logger)
+    {
+        _transport = transport;
+        _logger = logger;
+        _receiving = Task.Run(() => ReceiveAsync(_stop.Token));
+    }
+
+    public ChannelReader<ConsensusMessage> Inbound => _inbound.Reader;
+
+    /// <inheritdoc/>
+    /// <remarks>A message the transport refuses (over its frame limit) is logged and dropped, as a lost one would be.</remarks>
+    public void Broadcast(ConsensusMessage message)
+    {
+        var (type, payload) = ConsensusCodec.Encode(message);
+        try
+        {
+            _transport.Broadcast(type, payload);
+        }
+        catch (ArgumentOutOfRangeException e)
+        {
+            _logger.LogWarning("Not broadcasting {Message} for height {Height}: {Reason}", message.GetType().Name, message.Height, e.Message);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        await _receiving;
+        _stop.Dispose();
+    }
+
+    private async Task ReceiveAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await foreach (var received in _transport.Messages.ReadAllAsync(cancellationToken))
+            {
+                if (Decode(received) is { } message)
+                {
+                    await _inbound.Writer.WriteAsync(message, cancellationToken);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            _inbound.Writer.TryComplete();
+        }
+    }
+
+    private ConsensusMessage? Decode(NetworkMessage received)
+    {
+        if (!ConsensusMessageTypes.IsConsensus(received.Type))
+        {
+            _logger.LogDebug("Dropping message type {Type} from peer {Peer}: not a consensus type", received.Type, received.From);
+            return null;
+        }
+        try
+        {
+            return ConsensusCodec.Decode(received.Type, received.Payload.Span);
+        }
+        // Decoding is pure, so whatever it throws is about the bytes: one bad peer must not stop the loop.
+        catch (Exception e)
+        {
+            _logger.LogWarning("Dropping undecodable consensus message type {Type} ({Length} bytes) from peer {Peer}: {Reason}",
+                received.Type, received.Payload.Length, received.From, e.Message);
+            return null;
+        }
+    }
+}

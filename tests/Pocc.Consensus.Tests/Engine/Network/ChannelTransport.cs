@@ -1,0 +1,26 @@
+using System.Threading.Channels;
+using Pocc.Network;
+
+namespace Pocc.Consensus.Tests.Engine.Network;
+
+/// <summary>A transport whose inbound messages the test writes and whose broadcasts it records.</summary>
+internal sealed class ChannelTransport(PeerId localId) : IPeerTransport
+{
+    private readonly Channel<NetworkMessage> _messages = Channel.CreateUnbounded<NetworkMessage>();
+
+    public PeerId LocalId { get; } = localId;
+
+    public ChannelReader<NetworkMessage> Messages => _messages.Reader;
+
+    public List<(byte Type, byte[] Payload)> Broadcasts { get; } = [];
+
+    public void Receive(NetworkMessage message) => _messages.Writer.TryWrite(message);
+
+    public bool Send(PeerId peer, byte type, ReadOnlyMemory<byte> payload) => false;
+
+    public int Broadcast(byte type, ReadOnlyMemory<byte> payload)
+    {
+        Broadcasts.Add((type, payload.ToArray()));
+        return 1;
+    }
+}

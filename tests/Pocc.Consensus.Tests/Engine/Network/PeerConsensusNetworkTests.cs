@@ -1,0 +1,54 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Pocc.Consensus.Engine.Bft;
+using Pocc.Consensus.Engine.Bft.Network;
+using Pocc.Ledger.Consensus;
+using Pocc.Ledger.Tests.Builders;
+using Pocc.Network;
+
+namespace Pocc.Consensus.Tests.Engine.Network;
+
+public sealed class PeerConsensusNetworkTests
+{
+    private static readonly PeerId Self = new(TestKeys.Of("net-self").PublicKey);
+    private static readonly PeerId Peer = new(TestKeys.Of("net-peer").PublicKey);
+
+    [Fact]
+    public async Task Garbage_truncated_and_foreign_messages_are_dropped_and_the_loop_keeps_delivering()
+    {
+        var transport = new ChannelTransport(Self);
+        await using var network = new PeerConsensusNetwork(transport, NullLogger<PeerConsensusNetwork>.Instance);
+        var vote = new VoteMessage(Equivocation.Vote(TestKeys.ValidatorKey, 3));
+        var (type, payload) = ConsensusCodec.Encode(vote);
+        var random = new Random(7);
+
+        for (byte t = ConsensusMessageTypes.Proposal; t <= ConsensusMessageTypes.BlockResponse; t++)
+        {
+            var garbage = new byte[random.Next(0, 600)];
+            random.NextBytes(garbage);
+            transport.Receive(new NetworkMessage(Peer, t, garbage));
+            transport.Receive(new NetworkMessage(Peer, t, (byte[])[ConsensusCodec.Version, .. garbage]));
+        }
+        transport.Receive(new NetworkMessage(Peer, type, payload.AsMemory(0, payload.Length - 1)));
+        transport.Receive(new NetworkMessage(Peer, type, new byte[ConsensusMessageTypes.MaxVotePayload + 1]));
+        transport.Receive(new NetworkMessage(Peer, 0x20, payload));
+        transport.Receive(new NetworkMessage(Peer, type, payload));
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        var received = Assert.IsType<VoteMessage>(await network.Inbound.ReadAsync(timeout.Token));
+        Assert.Equal(payload, ConsensusCodec.Encode(received).Payload);
+        Assert.False(network.Inbound.TryRead(out _));
+    }
+
+    [Fact]
+    public async Task Broadcast_sends_the_encoding_under_the_message_type()
+    {
+        var transport = new ChannelTransport(Self);
+        await using var network = new PeerConsensusNetwork(transport, NullLogger<PeerConsensusNetwork>.Instance);
+
+        network.Broadcast(new BlockRequest(new Ledger.Primitives.Height(9)));
+
+        var (type, payload) = Assert.Single(transport.Broadcasts);
+        Assert.Equal(ConsensusMessageTypes.BlockRequest, type);
+        Assert.Equal(new Ledger.Primitives.Height(9), ConsensusCodec.Decode(type, payload).Height);
+    }
+}
