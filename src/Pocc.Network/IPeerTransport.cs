@@ -18,4 +18,10 @@ public interface IPeerTransport
 
     /// <summary>Queues a message for every connected peer; returns how many accepted it.</summary>
     int Broadcast(byte type, ReadOnlyMemory<byte> payload);
+
+    /// <summary>
+    /// Tells the transport that a message from <paramref name="peer"/> was well-framed but meaningless to the layer
+    /// above (undecodable, invalid): the peer's score drops, and a peer that keeps doing it is disconnected and banned.
+    /// </summary>
+    void ReportInvalidMessage(PeerId peer, string why);
 }

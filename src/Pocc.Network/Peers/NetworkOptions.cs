@@ -56,6 +56,9 @@ public sealed record NetworkOptions
     /// <summary>Score lost per message dropped by a rate limit.</summary>
     public int RateLimitPenalty { get; init; } = 1;
 
+    /// <summary>Score lost for a well-framed message the layer above could not use (<see cref="IPeerTransport.ReportInvalidMessage"/>).</summary>
+    public int InvalidMessagePenalty { get; init; } = 20;
+
     /// <summary>Score lost for a malformed or oversized frame (the connection is closed too: the stream cannot be resynchronised).</summary>
     public int MalformedFramePenalty { get; init; } = 50;
 

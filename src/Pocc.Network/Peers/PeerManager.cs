@@ -162,6 +162,8 @@ public sealed class PeerManager : IPeerTransport, IAsyncDisposable
         _stop.Dispose();
     }
 
+    public void ReportInvalidMessage(PeerId peer, string why) => Penalize(peer, _options.InvalidMessagePenalty, why);
+
     /// <summary>Lowers a peer's score; at the threshold the peer is disconnected and banned.</summary>
     internal void Penalize(PeerId peer, int amount, string why)
     {

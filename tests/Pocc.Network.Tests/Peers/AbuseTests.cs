@@ -90,6 +90,28 @@ public class AbuseTests
     }
 
     [Fact]
+    public async Task A_peer_whose_messages_the_layer_above_keeps_reporting_invalid_is_banned()
+    {
+        var time = new FakeTimeProvider();
+        await using var a = TestNode.Start("a", TestNode.Options() with { InvalidMessagePenalty = 20, BanThreshold = -100 }, time);
+        await using var liar = TestNode.Start("liar");
+        await liar.ConnectTo(a);
+        await a.Connected(liar.Id);
+
+        for (int i = 0; i < 4; i++)
+        {
+            a.Manager.ReportInvalidMessage(liar.Id, "undecodable");
+        }
+        Assert.Equal(-80, a.Manager.ScoreOf(liar.Id));
+        Assert.Equal([liar.Id], a.Manager.ConnectedPeers);
+
+        a.Manager.ReportInvalidMessage(liar.Id, "undecodable");
+        var disconnected = await a.NextEvent<PeerDisconnected>(e => e.Peer == liar.Id);
+        Assert.Equal(DisconnectReason.ScoreTooLow, disconnected.Reason);
+        Assert.True(a.Manager.IsBanned(liar.Id));
+    }
+
+    [Fact]
     public async Task A_score_recovers_over_time_so_only_sustained_abuse_bans()
     {
         var time = new FakeTimeProvider();

@@ -14,6 +14,10 @@ internal sealed class ChannelTransport(PeerId localId) : IPeerTransport
 
     public List<(byte Type, byte[] Payload)> Broadcasts { get; } = [];
 
+    public List<PeerId> InvalidMessageReports { get; } = [];
+
+    public void ReportInvalidMessage(PeerId peer, string why) => InvalidMessageReports.Add(peer);
+
     public void Receive(NetworkMessage message) => _messages.Writer.TryWrite(message);
 
     public bool Send(PeerId peer, byte type, ReadOnlyMemory<byte> payload) => false;

@@ -37,6 +37,9 @@ public sealed class PeerConsensusNetworkTests
         var received = Assert.IsType<VoteMessage>(await network.Inbound.ReadAsync(timeout.Token));
         Assert.Equal(payload, ConsensusCodec.Encode(received).Payload);
         Assert.False(network.Inbound.TryRead(out _));
+        // Every undecodable consensus message cost the sender score; the foreign type is not ours to judge.
+        Assert.Equal(2 * 4 + 2, transport.InvalidMessageReports.Count);
+        Assert.All(transport.InvalidMessageReports, p => Assert.Equal(Peer, p));
     }
 
     [Fact]

@@ -91,6 +91,7 @@ public sealed class PeerConsensusNetwork : IConsensusNetwork, IAsyncDisposable
         {
             _logger.LogWarning("Dropping undecodable consensus message type {Type} ({Length} bytes) from peer {Peer}: {Reason}",
                 received.Type, received.Payload.Length, received.From, e.Message);
+            _transport.ReportInvalidMessage(received.From, $"undecodable consensus message type {received.Type}: {e.Message}");
             return null;
         }
     }
