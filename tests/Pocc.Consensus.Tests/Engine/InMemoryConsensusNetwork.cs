@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using Pocc.Consensus.Engine.Bft;
 
@@ -13,15 +14,23 @@ internal sealed class InMemoryConsensusNetwork : IConsensusNetwork
     private readonly List<InMemoryConsensusNetwork> _all;
     private readonly Channel<ConsensusMessage> _inbound = Channel.CreateUnbounded<ConsensusMessage>();
 
-    private InMemoryConsensusNetwork(List<InMemoryConsensusNetwork> all) => _all = all;
+    // Who broadcast each message, shared by all endpoints (they receive the same instance), for replies.
+    private readonly ConditionalWeakTable<ConsensusMessage, InMemoryConsensusNetwork> _senders;
+
+    private InMemoryConsensusNetwork(List<InMemoryConsensusNetwork> all, ConditionalWeakTable<ConsensusMessage, InMemoryConsensusNetwork> senders)
+    {
+        _all = all;
+        _senders = senders;
+    }
 
     /// <summary><paramref name="count"/> endpoints that all reach each other.</summary>
     public static IReadOnlyList<InMemoryConsensusNetwork> Create(int count)
     {
         var all = new List<InMemoryConsensusNetwork>();
+        var senders = new ConditionalWeakTable<ConsensusMessage, InMemoryConsensusNetwork>();
         for (int i = 0; i < count; i++)
         {
-            all.Add(new InMemoryConsensusNetwork(all));
+            all.Add(new InMemoryConsensusNetwork(all, senders));
         }
         return all;
     }
@@ -42,12 +51,27 @@ internal sealed class InMemoryConsensusNetwork : IConsensusNetwork
         }
         message = Outgoing?.Invoke(message) ?? message;
         Sent?.Invoke(message);
+        _senders.AddOrUpdate(message, this);
         foreach (var peer in _all)
         {
             if (peer != this && peer.Connected)
             {
                 peer._inbound.Writer.TryWrite(message);
             }
+        }
+    }
+
+    public void Reply(ConsensusMessage request, ConsensusMessage response)
+    {
+        if (!Connected || !_senders.TryGetValue(request, out var asker))
+        {
+            return;
+        }
+        response = Outgoing?.Invoke(response) ?? response;
+        Sent?.Invoke(response);
+        if (asker.Connected)
+        {
+            asker._inbound.Writer.TryWrite(response);
         }
     }
 }

@@ -13,4 +13,10 @@ public interface IConsensusNetwork
 
     /// <summary>Messages from other validators, unverified: the machine checks signatures, the chain checks blocks.</summary>
     ChannelReader<ConsensusMessage> Inbound { get; }
+
+    /// <summary>
+    /// Answers <paramref name="request"/>, a message read from <see cref="Inbound"/>, to the validator that sent it
+    /// alone (block sync), best effort; where the sender is no longer known the answer is broadcast.
+    /// </summary>
+    void Reply(ConsensusMessage request, ConsensusMessage response);
 }

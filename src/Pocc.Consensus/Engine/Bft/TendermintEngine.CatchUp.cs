@@ -23,8 +23,9 @@ public sealed partial class TendermintEngine
         _network.Broadcast(new BlockRequest(height));
     }
 
-    private void AnswerBlockRequest(Height height)
+    private void AnswerBlockRequest(BlockRequest request)
     {
+        var height = request.Requested;
         if (height > _chain.Height || height == Height.Genesis)
         {
             return;
@@ -32,7 +33,7 @@ public sealed partial class TendermintEngine
         if (_chain.GetBlock(height) is { } block && _chain.GetCommit(height) is { } commit)
         {
             var parentCommit = height.Value > 1 ? _chain.GetCommit(new Height(height.Value - 1)) : null;
-            _network.Broadcast(new BlockResponse(block, commit, parentCommit));
+            _network.Reply(request, new BlockResponse(block, commit, parentCommit));
         }
     }
 

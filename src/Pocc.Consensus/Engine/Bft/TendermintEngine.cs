@@ -164,7 +164,7 @@ public sealed partial class TendermintEngine : IConsensusEngine
     {
         if (message is BlockRequest request)
         {
-            AnswerBlockRequest(request.Requested);
+            AnswerBlockRequest(request);
             return;
         }
         if (message.Height < _height)

@@ -20,7 +20,13 @@ internal sealed class ChannelTransport(PeerId localId) : IPeerTransport
 
     public void Receive(NetworkMessage message) => _messages.Writer.TryWrite(message);
 
-    public bool Send(PeerId peer, byte type, ReadOnlyMemory<byte> payload) => false;
+    public List<(PeerId Peer, byte Type, byte[] Payload)> Sends { get; } = [];
+
+    public bool Send(PeerId peer, byte type, ReadOnlyMemory<byte> payload)
+    {
+        Sends.Add((peer, type, payload.ToArray()));
+        return true;
+    }
 
     public int Broadcast(byte type, ReadOnlyMemory<byte> payload)
     {

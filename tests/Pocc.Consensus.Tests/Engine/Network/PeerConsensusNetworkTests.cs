@@ -54,4 +54,24 @@ public sealed class PeerConsensusNetworkTests
         Assert.Equal(ConsensusMessageTypes.BlockRequest, type);
         Assert.Equal(new Ledger.Primitives.Height(9), ConsensusCodec.Decode(type, payload).Height);
     }
+
+    [Fact]
+    public async Task A_reply_goes_to_the_peer_that_asked_alone()
+    {
+        var transport = new ChannelTransport(Self);
+        await using var network = new PeerConsensusNetwork(transport, NullLogger<PeerConsensusNetwork>.Instance);
+        var (type, payload) = ConsensusCodec.Encode(new BlockRequest(new Ledger.Primitives.Height(4)));
+        transport.Receive(new NetworkMessage(Peer, type, payload));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        var request = await network.Inbound.ReadAsync(timeout.Token);
+
+        var answer = new BlockRequest(new Ledger.Primitives.Height(5));
+        network.Reply(request, answer);
+
+        var (to, sentType, sent) = Assert.Single(transport.Sends);
+        var (answerType, answerPayload) = ConsensusCodec.Encode(answer);
+        Assert.Equal((Peer, answerType), (to, sentType));
+        Assert.Equal(answerPayload, sent);
+        Assert.Empty(transport.Broadcasts);
+    }
 }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Pocc.Network;
@@ -8,8 +9,8 @@ namespace Pocc.Consensus.Engine.Bft.Network;
 /// Consensus over a peer transport: broadcasts encode with <see cref="ConsensusCodec"/> under the types of
 /// <see cref="ConsensusMessageTypes"/>, and a receive loop decodes what peers send into <see cref="Inbound"/>.
 /// It owns the transport's message stream: messages of other types are dropped. A message that does not decode is
-/// logged with its peer and reason and dropped; <see cref="IPeerTransport"/> offers no way to penalise the peer.
-/// Every message is broadcast, block responses too: the engine's interface does not say who asked.
+/// logged with its peer and reason, dropped, and reported to the transport, which scores the peer down. Replies go
+/// to the peer the request came from alone.
 /// </summary>
 public sealed class PeerConsensusNetwork : IConsensusNetwork, IAsyncDisposable
 {
@@ -21,6 +22,9 @@ public sealed class PeerConsensusNetwork : IConsensusNetwork, IAsyncDisposable
     private readonly Channel<ConsensusMessage> _inbound = Channel.CreateBounded<ConsensusMessage>(InboundCapacity);
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _receiving;
+
+    // Who sent each message still held by the engine, so a reply goes to that peer only; entries go with the message.
+    private readonly ConditionalWeakTable<ConsensusMessage, StrongBox<PeerId>> _senders = [];
 
     /// <summary>Starts reading <paramref name="transport"/>'s messages at once.</summary>
     public PeerConsensusNetwork(IPeerTransport transport, ILogger<PeerConsensusNetwork> logger)
@@ -47,6 +51,25 @@ public sealed class PeerConsensusNetwork : IConsensusNetwork, IAsyncDisposable
         }
     }
 
+    /// <inheritdoc/>
+    public void Reply(ConsensusMessage request, ConsensusMessage response)
+    {
+        if (!_senders.TryGetValue(request, out var sender))
+        {
+            Broadcast(response);
+            return;
+        }
+        var (type, payload) = ConsensusCodec.Encode(response);
+        try
+        {
+            _transport.Send(sender.Value, type, payload);
+        }
+        catch (ArgumentOutOfRangeException e)
+        {
+            _logger.LogWarning("Not answering {Peer} with {Message} for height {Height}: {Reason}", sender.Value, response.GetType().Name, response.Height, e.Message);
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync();
@@ -62,6 +85,7 @@ public sealed class PeerConsensusNetwork : IConsensusNetwork, IAsyncDisposable
             {
                 if (Decode(received) is { } message)
                 {
+                    _senders.AddOrUpdate(message, new StrongBox<PeerId>(received.From));
                     await _inbound.Writer.WriteAsync(message, cancellationToken);
                 }
             }
