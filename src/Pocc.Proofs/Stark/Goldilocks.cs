@@ -149,21 +149,7 @@ public readonly struct Goldilocks : IEquatable<Goldilocks>, IFieldElement<Goldil
     public Goldilocks Square() => this * this;
 
     /// <summary>this^<paramref name="exponent"/> by square-and-multiply.</summary>
-    public Goldilocks Pow(ulong exponent)
-    {
-        Goldilocks result = One;
-        Goldilocks b = this;
-        while (exponent != 0)
-        {
-            if ((exponent & 1) != 0)
-            {
-                result *= b;
-            }
-            b = b.Square();
-            exponent >>= 1;
-        }
-        return result;
-    }
+    public Goldilocks Pow(ulong exponent) => FieldPower.Pow(this, exponent);
 
     /// <summary>The multiplicative inverse; throws <see cref="DivideByZeroException"/> for zero.</summary>
     /// <remarks>

@@ -95,21 +95,7 @@ public readonly struct GoldilocksExt2 : IEquatable<GoldilocksExt2>, IFieldElemen
     }
 
     /// <summary>this^<paramref name="exponent"/> by square-and-multiply.</summary>
-    public GoldilocksExt2 Pow(ulong exponent)
-    {
-        GoldilocksExt2 result = One;
-        GoldilocksExt2 b = this;
-        while (exponent != 0)
-        {
-            if ((exponent & 1) != 0)
-            {
-                result *= b;
-            }
-            b = b.Square();
-            exponent >>= 1;
-        }
-        return result;
-    }
+    public GoldilocksExt2 Pow(ulong exponent) => FieldPower.Pow(this, exponent);
 
     /// <summary>Writes the canonical 16-byte encoding: c0 then c1, each 8 bytes little-endian.</summary>
     public void WriteTo(Span<byte> destination)

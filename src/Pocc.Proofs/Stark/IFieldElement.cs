@@ -26,4 +26,7 @@ public interface IFieldElement<T> :
 
     /// <summary>True for the zero element.</summary>
     bool IsZero { get; }
+
+    /// <summary>this², which each field computes more cheaply than a general product where it can.</summary>
+    T Square();
 }
