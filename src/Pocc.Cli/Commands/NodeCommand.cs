@@ -21,15 +21,29 @@ public static class NodeCommand
         var interval = new Option<int?>("--block-interval-ms") { Description = "Milliseconds between blocks" };
         var logFormat = new Option<string?>("--log-format") { Description = "text or json" };
         logFormat.AcceptOnlyFromAmong("text", "json");
+        var p2pListen = new Option<string?>("--p2p-listen") { Description = "Where peers connect, ip:port such as 127.0.0.1:26656 (overrides Node:P2pListen)" };
+        var peers = new Option<string[]>("--peer")
+        {
+            Description = "A peer to keep connected to, host:port (repeatable; replaces Node:Peers from config.json)",
+            AllowMultipleArgumentsPerToken = false,
+        };
+        var consensus = new Option<string?>("--consensus") { Description = "auto, solo or tendermint (overrides Node:Consensus)" };
         var worker = new Option<bool>("--worker") { Description = "Also run a compute-market worker with this node's key, against this node's API" };
         var faultyRate = new Option<double>("--faulty-rate") { Description = "With --worker: corrupt this fraction of results (for tests; each is caught and slashed)" };
-        var run = new Command("run", "Run a node from its home directory") { home, apiUrl, interval, logFormat, worker, faultyRate };
+        var run = new Command("run", "Run a node from its home directory") { home, apiUrl, interval, logFormat, p2pListen, peers, consensus, worker, faultyRate };
         run.SetAction(async (result, cancellationToken) =>
         {
             var overrides = new Dictionary<string, string?>();
             if (result.GetValue(apiUrl) is { } listen) overrides["Node:ApiUrl"] = listen;
             if (result.GetValue(interval) is { } ms) overrides["Node:BlockIntervalMs"] = ms.ToString(System.Globalization.CultureInfo.InvariantCulture);
             if (result.GetValue(logFormat) is { } format) overrides["Node:LogFormat"] = format;
+            if (result.GetValue(p2pListen) is { } p2p) overrides["Node:P2pListen"] = p2p;
+            if (result.GetValue(consensus) is { } kind) overrides["Node:Consensus"] = kind;
+            var dial = result.GetValue(peers) ?? [];
+            for (int i = 0; i < dial.Length; i++)
+            {
+                overrides[$"Node:Peers:{i}"] = dial[i];
+            }
             var app = BuildNode(new NodeHome(result.GetValue(home)!), overrides);
             await using (app.ConfigureAwait(false))
             {
@@ -72,6 +86,11 @@ public static class NodeCommand
         try
         {
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (System.Net.Sockets.SocketException e)
+        {
+            var listen = app.Services.GetRequiredService<NodeOptions>().P2pListen;
+            throw new CliException($"cannot listen for peers on {listen}: {e.Message} (is another node using it? see --p2p-listen)");
         }
         catch (Exception e) when (e is IOException or FormatException or InvalidOperationException)
         {

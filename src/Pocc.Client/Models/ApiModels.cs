@@ -37,7 +37,14 @@ public sealed record StatusModel(
     long? FinalityMsP99,
     SupplyModel Supply,
     bool SupplyConserved,
-    string Version);
+    string Version)
+{
+    /// <summary>The round of the height being decided (BFT consensus only).</summary>
+    public int? Round { get; init; }
+
+    /// <summary>The step within that round: Propose, Prevote, Precommit or Committed (BFT consensus only).</summary>
+    public string? Step { get; init; }
+}
 
 public sealed record UnbondingModel(string Amount, ulong ReleaseHeight);
 

@@ -37,6 +37,9 @@ public sealed class TransactionPool
         _time = time;
     }
 
+    /// <summary>Raised once per transaction this pool admits (not for a duplicate or a refusal), outside the pool's lock: gossip relays these.</summary>
+    public event Action<SignedTransaction>? Admitted;
+
     public int Count { get { lock (_lock) { return _byHash.Count; } } }
 
     public long Bytes { get { lock (_lock) { return _bytes; } } }
@@ -69,6 +72,7 @@ public sealed class TransactionPool
         {
             InsertLocked(tx, height);
         }
+        Admitted?.Invoke(tx);
     }
 
     /// <summary>
@@ -109,6 +113,16 @@ public sealed class TransactionPool
                     catch (LedgerException e)
                     {
                         errors[i] = e;
+                    }
+                }
+            }
+            if (Admitted is { } admittedHandler)
+            {
+                foreach (int i in admitted)
+                {
+                    if (errors[i] is null)
+                    {
+                        admittedHandler(transactions[i]);
                     }
                 }
             }

@@ -1,3 +1,4 @@
+using Pocc.Node.P2p;
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.Features;
@@ -61,7 +62,7 @@ public static class NodeApi
             .Produces<string>(StatusCodes.Status200OK, "text/event-stream");
     }
 
-    private static StatusModel GetStatus(Blockchain chain, TransactionPool pool, IConsensusEngine engine, NodeStatistics stats)
+    private static StatusModel GetStatus(Blockchain chain, TransactionPool pool, IConsensusEngine engine, NodeStatistics stats, NodePeers peers)
     {
         var status = engine.Status;
         var supply = chain.Supply;
@@ -69,10 +70,14 @@ public static class NodeApi
         return new StatusModel(
             chain.ChainId.Value, chain.GenesisHash.ToString(), head.Height.Value, head.Hash.ToString(), head.StateRoot.ToString(),
             head.Header?.TimestampMs, status.Engine, status.LocalValidator?.ToString(), status.Producing, status.Validators,
-            status.BlockInterval.TotalMilliseconds, pool.Count, pool.Bytes, 0, Math.Round(stats.RecentTransactionsPerSecond, 1),
+            status.BlockInterval.TotalMilliseconds, pool.Count, pool.Bytes, peers.Connected, Math.Round(stats.RecentTransactionsPerSecond, 1),
             stats.BlocksFinalized, stats.TransactionsFinalized, stats.Finality.PercentileMs(0.50), stats.Finality.PercentileMs(0.99),
             new SupplyModel(ApiMapping.Amount(supply.Genesis), ApiMapping.Amount(supply.Minted), ApiMapping.Amount(supply.Burned), ApiMapping.Amount(supply.Total)),
-            chain.SupplyIsConserved(), typeof(NodeApi).Assembly.GetName().Version?.ToString() ?? "0");
+            chain.SupplyIsConserved(), typeof(NodeApi).Assembly.GetName().Version?.ToString() ?? "0")
+        {
+            Round = status.Round,
+            Step = status.Step,
+        };
     }
 
     private static async Task<IResult> SubmitTransaction(HttpRequest request, TransactionPool pool, CancellationToken cancellationToken)

@@ -31,24 +31,30 @@ public sealed class NodeHome
     /// Creates the home: a validator key, a genesis that bonds it and funds <paramref name="fundedAccounts"/>,
     /// and a config file. Refuses to touch a home that already has a genesis.
     /// </summary>
-    public void Initialize(string chainId, KeyPair validatorKey, IReadOnlyList<GenesisAccount> fundedAccounts, GenesisParameters? parameters = null, ulong validatorStake = 1_000_000_000, string? configJson = null)
-    {
-        if (File.Exists(GenesisFile))
-        {
-            throw new IOException($"{Path} is already initialized (it has a genesis.json)");
-        }
-        Directory.CreateDirectory(Path);
-        CreatePrivateDirectory(KeysDirectory);
-        KeyFile.Write(ValidatorKeyFile, validatorKey);
-        var genesis = new GenesisDocument
+    public void Initialize(string chainId, KeyPair validatorKey, IReadOnlyList<GenesisAccount> fundedAccounts, GenesisParameters? parameters = null, ulong validatorStake = 1_000_000_000, string? configJson = null) =>
+        Initialize(validatorKey, new GenesisDocument
         {
             ChainId = chainId,
             GenesisTimeMs = 0,
             Parameters = parameters ?? new GenesisParameters(),
             Accounts = fundedAccounts,
             Validators = [new GenesisValidator(validatorKey.PublicKey.ToString(), validatorStake)],
-        };
+        }, configJson);
+
+    /// <summary>
+    /// Creates the home from a given genesis (shared by the nodes of one network) and this node's key, which need not be
+    /// one of the genesis validators. Refuses to touch a home that already has a genesis.
+    /// </summary>
+    public void Initialize(KeyPair validatorKey, GenesisDocument genesis, string? configJson = null)
+    {
+        if (File.Exists(GenesisFile))
+        {
+            throw new IOException($"{Path} is already initialized (it has a genesis.json)");
+        }
         genesis.Validate();
+        Directory.CreateDirectory(Path);
+        CreatePrivateDirectory(KeysDirectory);
+        KeyFile.Write(ValidatorKeyFile, validatorKey);
         genesis.Save(GenesisFile);
         if (!File.Exists(ConfigFile))
         {

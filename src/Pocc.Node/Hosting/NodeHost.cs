@@ -1,6 +1,13 @@
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Pocc.Consensus.Engine;
+using Pocc.Consensus.Engine.Bft;
+using Pocc.Consensus.Engine.Bft.Network;
+using Pocc.Consensus.Tendermint;
+using Pocc.Network;
+using Pocc.Network.Framing;
+using Pocc.Network.Peers;
+using Pocc.Node.P2p;
 using Pocc.Core.Crypto;
 using Pocc.Ledger.Chain;
 using Pocc.Ledger.Mempool;
@@ -43,6 +50,12 @@ public static class NodeHost
             .AddEnvironmentVariables(EnvironmentPrefix)
             .AddInMemoryCollection(overrides ?? new Dictionary<string, string?>());
         var options = builder.Configuration.GetSection(NodeOptions.Section).Get<NodeOptions>() ?? new NodeOptions();
+        // Configuration merges arrays by index; peers given as overrides (flags) replace the configured list instead.
+        var peerOverrides = (overrides ?? new Dictionary<string, string?>()).Where(o => o.Key.StartsWith($"{NodeOptions.Section}:Peers:", StringComparison.Ordinal)).ToList();
+        if (peerOverrides.Count > 0)
+        {
+            options = options with { Peers = [.. peerOverrides.OrderBy(o => int.Parse(o.Key.AsSpan(o.Key.LastIndexOf(':') + 1), System.Globalization.CultureInfo.InvariantCulture)).Select(o => o.Value ?? "")] };
+        }
         options.Validate();
         ConfigureLogging(builder.Logging, builder.Configuration, options);
 
@@ -109,10 +122,18 @@ public static class NodeHost
             MaxPerSender = options.MempoolMaxPerSender,
         });
         builder.Services.AddSingleton<TransactionPool>();
-        builder.Services.AddSingleton(new SoloBlockProducerOptions { BlockInterval = TimeSpan.FromMilliseconds(options.BlockIntervalMs) });
-        builder.Services.AddSingleton<IConsensusEngine>(sp => options.Validator
-            ? ActivatorUtilities.CreateInstance<SoloBlockProducer>(sp)
-            : new PassiveEngine(chain));
+        if (options.UsesTendermint(chain.GetValidatorSet().Count))
+        {
+            AddTendermint(builder.Services, home, options, chain.ChainId.Value, validatorKey);
+        }
+        else
+        {
+            builder.Services.AddSingleton(new NodePeers(null));
+            builder.Services.AddSingleton(new SoloBlockProducerOptions { BlockInterval = TimeSpan.FromMilliseconds(options.BlockIntervalMs) });
+            builder.Services.AddSingleton<IConsensusEngine>(sp => options.Validator
+                ? ActivatorUtilities.CreateInstance<SoloBlockProducer>(sp)
+                : new PassiveEngine(chain));
+        }
         builder.Services.AddSingleton<NodeStatistics>();
         builder.Services.AddSingleton(home);
         builder.Services.AddSingleton<ChainHistory>();
@@ -149,6 +170,66 @@ public static class NodeHost
         app.MapExplorerApi();
         app.MapPrometheusScrapingEndpoint("/metrics");
         return app;
+    }
+
+    /// <summary>
+    /// BFT consensus over the TCP peer transport: one <see cref="PeerManager"/> (identified by the validator key) whose
+    /// messages a <see cref="MessageDispatcher"/> splits between consensus and transaction gossip. The engine's WAL and
+    /// double-sign guard live under data/consensus. A node that must not sign (Validator false) gets a throwaway key
+    /// outside the set, so its engine only follows.
+    /// </summary>
+    private static void AddTendermint(IServiceCollection services, NodeHome home, NodeOptions options, string chainId, KeyPair validatorKey)
+    {
+        if (options.BlockIntervalMs >= options.ProposeTimeoutMs)
+        {
+            throw new ArgumentException($"Node:BlockIntervalMs ({options.BlockIntervalMs}) must be below Node:ProposeTimeoutMs ({options.ProposeTimeoutMs}), or every proposal comes too late");
+        }
+        var network = new NetworkOptions
+        {
+            ChainId = chainId,
+            ListenEndPoint = options.P2pListenEndPoint,
+            PersistentPeers = [.. options.PeerEndPoints.Select(endPoint => new PersistentPeer(endPoint))],
+            ReconnectInitialDelay = TimeSpan.FromMilliseconds(200),
+            ReconnectMaxDelay = TimeSpan.FromSeconds(5),
+            FrameLimits = new FrameLimits(FrameLimits.DefaultGlobalMax, new Dictionary<byte, int> { [TransactionBatchCodec.MessageType] = TransactionBatchCodec.MaxPayload }),
+        }.WithConsensusLimits();
+        services.AddSingleton(sp => new PeerManager(validatorKey, network, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<PeerManager>>()));
+        services.AddSingleton(sp => new NodePeers(sp.GetRequiredService<PeerManager>()));
+        services.AddSingleton(sp => new MessageDispatcher(sp.GetRequiredService<PeerManager>(), sp.GetRequiredService<ILogger<MessageDispatcher>>()));
+        services.AddSingleton(sp => new PeerConsensusNetwork(
+            sp.GetRequiredService<MessageDispatcher>().Register(ConsensusMessageTypes.All), sp.GetRequiredService<ILogger<PeerConsensusNetwork>>()));
+        services.AddSingleton(sp => new TransactionGossip(sp.GetRequiredService<TransactionPool>(),
+            sp.GetRequiredService<MessageDispatcher>().Register([TransactionBatchCodec.MessageType], lossy: true), sp.GetRequiredService<ILogger<TransactionGossip>>()));
+        var engineOptions = new TendermintEngineOptions
+        {
+            DataDirectory = Path.Combine(home.DataDirectory, "consensus"),
+            MinBlockInterval = TimeSpan.FromMilliseconds(options.BlockIntervalMs),
+            Timeouts = new TendermintTimeouts
+            {
+                ProposeBase = TimeSpan.FromMilliseconds(options.ProposeTimeoutMs),
+                ProposeDelta = TimeSpan.FromMilliseconds(options.TimeoutDeltaMs),
+                PrevoteBase = TimeSpan.FromMilliseconds(options.VoteTimeoutMs),
+                PrevoteDelta = TimeSpan.FromMilliseconds(options.TimeoutDeltaMs),
+                PrecommitBase = TimeSpan.FromMilliseconds(options.VoteTimeoutMs),
+                PrecommitDelta = TimeSpan.FromMilliseconds(options.TimeoutDeltaMs),
+            },
+        };
+        Directory.CreateDirectory(engineOptions.DataDirectory);
+        services.AddSingleton<IConsensusEngine>(sp =>
+        {
+            // Both consumers register with the dispatcher before the peer service starts it.
+            _ = sp.GetRequiredService<TransactionGossip>();
+            return new TendermintEngine(sp.GetRequiredService<Blockchain>(), sp.GetRequiredService<TransactionPool>(),
+                new KeyPairConsensusSigner(options.Validator ? validatorKey : KeyPair.Generate()), sp.GetRequiredService<PeerConsensusNetwork>(),
+                engineOptions, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<TendermintEngine>>());
+        });
+        // Registered before the consensus service, so the engine (and both dispatcher routes) exist when the transport starts.
+        services.AddHostedService(sp =>
+        {
+            _ = sp.GetRequiredService<IConsensusEngine>();
+            return new PeerService(sp.GetRequiredService<PeerManager>(), sp.GetRequiredService<MessageDispatcher>());
+        });
+        services.AddHostedService(sp => sp.GetRequiredService<TransactionGossip>());
     }
 
     public static void ConfigureJson(JsonOptions options)

@@ -1,3 +1,6 @@
+using System.Net;
+using Pocc.Node.P2p;
+
 namespace Pocc.Node.Hosting;
 
 /// <summary>The node's settings: from {home}/config.json, then POCC_-prefixed environment variables, then flags.</summary>
@@ -25,6 +28,43 @@ public sealed record NodeOptions
     /// <summary>"text" (one line per event) or "json" (one JSON object per line, for log shippers).</summary>
     public string LogFormat { get; init; } = "text";
 
+    /// <summary>Where peers connect (<c>ip:port</c>, such as 127.0.0.1:26656); empty for a node that only dials.</summary>
+    public string P2pListen { get; init; } = "";
+
+    /// <summary>Peers to keep connected to, each <c>host:port</c>; the handshake authenticates their keys and the chain id.</summary>
+    public string[] Peers { get; init; } = [];
+
+    /// <summary>
+    /// "solo" (this node alone makes blocks), "tendermint" (BFT among the genesis validators, over the peer transport),
+    /// or "auto": tendermint when the validator set has more than one member or peers are configured, else solo.
+    /// </summary>
+    public string Consensus { get; init; } = "auto";
+
+    /// <summary>Tendermint: how long validators wait for a round's proposal (the proposer waits BlockIntervalMs first).</summary>
+    public int ProposeTimeoutMs { get; init; } = 2_000;
+
+    /// <summary>Tendermint: how long to wait for the rest of the prevotes, and of the precommits, once a quorum voted.</summary>
+    public int VoteTimeoutMs { get; init; } = 500;
+
+    /// <summary>Tendermint: what each timeout grows by per round, so a slow network eventually gets rounds long enough.</summary>
+    public int TimeoutDeltaMs { get; init; } = 500;
+
+    /// <summary>True when this node runs BFT consensus over the peer transport, given the genesis validator count.</summary>
+    public bool UsesTendermint(int validators) => Consensus switch
+    {
+        "tendermint" => true,
+        "solo" => false,
+        _ => validators > 1 || Peers.Length > 0,
+    };
+
+    /// <summary>The listen endpoint, or null when <see cref="P2pListen"/> is empty; call after <see cref="Validate"/>.</summary>
+    public IPEndPoint? P2pListenEndPoint => P2pListen.Length == 0 ? null : (IPEndPoint)ParseEndPoint(P2pListen);
+
+    /// <summary>The configured peers' endpoints; call after <see cref="Validate"/>.</summary>
+    public IReadOnlyList<EndPoint> PeerEndPoints => [.. Peers.Select(ParseEndPoint)];
+
+    private static EndPoint ParseEndPoint(string text) => PeerAddress.TryParse(text, out var endPoint) ? endPoint : throw new ArgumentException($"'{text}' is not host:port");
+
     /// <summary>Refuses settings that would make a broken node, naming the setting.</summary>
     public void Validate()
     {
@@ -43,6 +83,29 @@ public sealed record NodeOptions
         if (MaxRequestBodyBytes < 4096)
         {
             throw new ArgumentException("Node:MaxRequestBodyBytes must be at least 4096");
+        }
+        if (P2pListen.Length > 0 && !(PeerAddress.TryParse(P2pListen, out var listen) && listen is IPEndPoint))
+        {
+            throw new ArgumentException($"Node:P2pListen '{P2pListen}' must be ip:port with a port in 1-65535, such as 127.0.0.1:26656 (or empty for no listener)");
+        }
+        foreach (var peer in Peers)
+        {
+            if (!PeerAddress.TryParse(peer, out _))
+            {
+                throw new ArgumentException($"Node:Peers entry '{peer}' must be host:port with a port in 1-65535, such as 127.0.0.1:26656");
+            }
+        }
+        if (Consensus is not ("auto" or "solo" or "tendermint"))
+        {
+            throw new ArgumentException($"Node:Consensus must be 'auto', 'solo' or 'tendermint', not '{Consensus}'");
+        }
+        if (Consensus == "solo" && (Peers.Length > 0 || P2pListen.Length > 0))
+        {
+            throw new ArgumentException("Node:Consensus 'solo' runs without peers: remove Node:Peers and Node:P2pListen, or use 'tendermint'");
+        }
+        if (ProposeTimeoutMs is < 1 or > 600_000 || VoteTimeoutMs is < 1 or > 600_000 || TimeoutDeltaMs is < 0 or > 600_000)
+        {
+            throw new ArgumentException("Node:ProposeTimeoutMs and Node:VoteTimeoutMs must be between 1 and 600000, Node:TimeoutDeltaMs between 0 and 600000");
         }
         if (LogFormat is not ("text" or "json"))
         {

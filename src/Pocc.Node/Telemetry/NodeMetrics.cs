@@ -1,3 +1,4 @@
+using Pocc.Node.P2p;
 using System.Diagnostics.Metrics;
 using Pocc.Consensus.Engine;
 using Pocc.Ledger.Chain;
@@ -28,7 +29,7 @@ public sealed class NodeMetrics : IDisposable
     private readonly BlobResultVerifier _verifier;
     private readonly MarketStatistics _market;
 
-    public NodeMetrics(IMeterFactory meters, MeterNameLease meterName, Blockchain chain, TransactionPool pool, NodeStatistics statistics, MarketStatistics market, BlobResultVerifier verifier)
+    public NodeMetrics(IMeterFactory meters, MeterNameLease meterName, Blockchain chain, TransactionPool pool, NodeStatistics statistics, MarketStatistics market, BlobResultVerifier verifier, NodePeers peers)
     {
         _verifier = verifier;
         _market = market;
@@ -47,7 +48,7 @@ public sealed class NodeMetrics : IDisposable
             "Finalized transactions per second over the last few seconds.");
         _meter.CreateObservableGauge("pocc.mempool.transactions", () => (long)pool.Count, "{transaction}", "Transactions waiting in the mempool.");
         _meter.CreateObservableGauge("pocc.mempool.size", () => pool.Bytes, "By", "Bytes of transactions waiting in the mempool.");
-        _meter.CreateObservableGauge("pocc.peers", () => 0L, "{peer}", "Connected peers (this node has no peer-to-peer transport yet).");
+        _meter.CreateObservableGauge("pocc.peers", () => (long)peers.Connected, "{peer}", "Connected peers.");
         _meter.CreateObservableGauge("pocc.tasks", () => chain.CountTasksByState().Select(c => new Measurement<long>(c.Value, new KeyValuePair<string, object?>("state", WireNames.Name(c.Key)))),
             "{task}", "Compute tasks on chain, by lifecycle state.");
         _meter.CreateObservableGauge("pocc.useful_work.ratio", () => market.Snapshot().UsefulWorkFraction is { } fraction ? [new Measurement<double>(fraction)] : Array.Empty<Measurement<double>>(),

@@ -41,6 +41,7 @@ public sealed partial class TendermintEngine : IConsensusEngine
     private readonly List<ITimer> _timers = [];
     private Height _requestedHeight;
     private long _requestedAt;
+    private long _heightStartedAt;
 
     private ConsensusWal? _wal;
     private volatile ConsensusStatus _status;
@@ -83,6 +84,9 @@ public sealed partial class TendermintEngine : IConsensusEngine
                     case Received received:
                         OnMessage(received.Message);
                         break;
+                    case BuildDue due when due.Get.Height == _height:
+                        _followUps.Enqueue(BuildValue(due.Get));
+                        break;
                 }
                 DrainFollowUps();
             }
@@ -122,6 +126,7 @@ public sealed partial class TendermintEngine : IConsensusEngine
         _proposed.Clear();
         _followUps.Clear();
         _height = _chain.Height.Next;
+        _heightStartedAt = _time.GetTimestamp();
         _validators = _chain.GetValidatorSet();
         _machine = new TendermintMachine(_chain.ChainId, _signer, _options.Timeouts);
         var start = new Start(_height, _validators, new WeightedRoundRobinProposer(_validators));
@@ -261,7 +266,7 @@ public sealed partial class TendermintEngine : IConsensusEngine
                     _followUps.Enqueue(new ProposalValidated(validate.Height, validate.BlockHash, IsValid(validate.BlockHash)));
                     break;
                 case GetValue get:
-                    _followUps.Enqueue(BuildValue(get));
+                    BuildWhenDue(get);
                     break;
                 case CommitDecision decision:
                     CommitDecided(decision);
@@ -291,6 +296,18 @@ public sealed partial class TendermintEngine : IConsensusEngine
             _logger.LogInformation("Proposed block {Hash} at height {Height} is invalid: {Code} {Reason}", hash, _height, validation.Code, validation.Reason);
         }
         return validation.IsValid;
+    }
+
+    /// <summary>Builds at once, or once <see cref="TendermintEngineOptions.MinBlockInterval"/> has passed since the height began.</summary>
+    private void BuildWhenDue(GetValue get)
+    {
+        var wait = _options.MinBlockInterval - _time.GetElapsedTime(_heightStartedAt);
+        if (wait <= TimeSpan.Zero)
+        {
+            _followUps.Enqueue(BuildValue(get));
+            return;
+        }
+        _timers.Add(_time.CreateTimer(_ => _inbox.Writer.TryWrite(new BuildDue(get)), null, wait, Timeout.InfiniteTimeSpan));
     }
 
     private ValueReady BuildValue(GetValue get)
@@ -386,4 +403,6 @@ public sealed partial class TendermintEngine : IConsensusEngine
     private sealed record Fired(TimeoutElapsed Timeout) : LoopItem;
 
     private sealed record Received(ConsensusMessage Message) : LoopItem;
+
+    private sealed record BuildDue(GetValue Get) : LoopItem;
 }

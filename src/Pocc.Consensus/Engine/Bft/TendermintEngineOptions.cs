@@ -16,6 +16,13 @@ public sealed record TendermintEngineOptions
     /// <summary>Messages for later heights kept until this node gets there; beyond this they are dropped so a peer cannot fill memory.</summary>
     public int MaxBufferedMessages { get; init; } = 10_000;
 
+    /// <summary>
+    /// The least time between the start of a height and its proposal being built, so an idle network does not spin
+    /// empty blocks as fast as messages travel (Tendermint's commit timeout). Zero builds at once. Keep it below the
+    /// propose timeout, or every round times out before its proposal arrives.
+    /// </summary>
+    public TimeSpan MinBlockInterval { get; init; } = TimeSpan.Zero;
+
     /// <summary>How many heights ahead a message may be and still be buffered.</summary>
     public int MaxHeightsAhead { get; init; } = 4;
 }

@@ -36,6 +36,9 @@ public static class ConsensusMessageTypes
 
     public const int MaxBlockResponsePayload = 1 + Prefix + Block.MaxEncodedSize + Prefix + Commit.MaxEncodedSize + OptionalCommit;
 
+    /// <summary>Every consensus type, for registering with a <see cref="Pocc.Network.MessageDispatcher"/>.</summary>
+    public static IReadOnlyList<byte> All { get; } = [Proposal, Vote, BlockRequest, BlockResponse];
+
     public static bool IsConsensus(byte type) => type is >= Proposal and <= BlockResponse;
 
     /// <summary>The largest payload of <paramref name="type"/>, one of the consensus types.</summary>

@@ -8,7 +8,8 @@ namespace Pocc.Consensus.Engine.Bft.Network;
 /// <summary>
 /// Consensus over a peer transport: broadcasts encode with <see cref="ConsensusCodec"/> under the types of
 /// <see cref="ConsensusMessageTypes"/>, and a receive loop decodes what peers send into <see cref="Inbound"/>.
-/// It owns the transport's message stream: messages of other types are dropped. A message that does not decode is
+/// It reads the whole message stream of the transport it is given (messages of other types are dropped), so where
+/// other layers share the transport give it a <see cref="MessageDispatcher"/> route for the consensus types. A message that does not decode is
 /// logged with its peer and reason, dropped, and reported to the transport, which scores the peer down. Replies go
 /// to the peer the request came from alone.
 /// </summary>
