@@ -21,6 +21,7 @@ public sealed class MessageDispatcher : IAsyncDisposable
     private readonly List<Route> _registered = [];
     private readonly CancellationTokenSource _stop = new();
     private Task? _running;
+    private int _disposed;
 
     public MessageDispatcher(IPeerTransport transport, ILogger<MessageDispatcher> logger)
     {
@@ -72,6 +73,10 @@ public sealed class MessageDispatcher : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
         await _stop.CancelAsync();
         if (_running is not null)
         {

@@ -7,7 +7,7 @@ namespace Pocc.Node.P2p;
 /// The node's peer transport for the host's lifetime: binds the listener and starts dialling on start (so a busy
 /// port fails the start before consensus runs), starts the dispatcher, and closes every connection on stop.
 /// </summary>
-public sealed class PeerService : IHostedService, IAsyncDisposable
+public sealed class PeerService : IHostedService
 {
     private readonly PeerManager _peers;
     private readonly MessageDispatcher _dispatcher;
@@ -25,9 +25,8 @@ public sealed class PeerService : IHostedService, IAsyncDisposable
         return Task.CompletedTask;
     }
 
-    public async Task StopAsync(CancellationToken cancellationToken) => await DisposeAsync().ConfigureAwait(false);
-
-    public async ValueTask DisposeAsync()
+    /// <summary>Stops reading, then closes every connection; the container's later disposal of both finds nothing to do.</summary>
+    public async Task StopAsync(CancellationToken cancellationToken)
     {
         await _dispatcher.DisposeAsync().ConfigureAwait(false);
         await _peers.DisposeAsync().ConfigureAwait(false);
