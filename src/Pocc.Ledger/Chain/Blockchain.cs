@@ -294,6 +294,44 @@ public sealed class Blockchain : IDisposable
     }
 
     /// <summary>
+    /// Replaces the head's commit with <paramref name="commit"/> on the word of the next block: <paramref name="next"/>
+    /// names it (<see cref="BlockHeader.LastCommitHash"/>) and <paramref name="nextCommit"/>, checked against the current
+    /// validator set, finalizes that block, so a quorum judged it the head's valid commit. Block sync uses this: unlike
+    /// <see cref="AdoptLastCommit(Commit)"/> it needs no record of the head's own signers, which a restart loses.
+    /// Changes nothing unless every check passes.
+    /// </summary>
+    /// <exception cref="LedgerException">The commit is not for the head, <paramref name="next"/> does not follow the head or name it, or <paramref name="nextCommit"/> does not finalize <paramref name="next"/>.</exception>
+    public void AdoptLastCommit(Commit commit, Block next, Commit nextCommit)
+    {
+        _lock.EnterUpgradeableReadLock();
+        try
+        {
+            if (_lastCommit?.Hash == commit.Hash)
+            {
+                return;
+            }
+            Require(_headHeader is not null && commit.Height == _headHeader.Height && commit.BlockHash == _headHash, LedgerErrors.BlockBadCommit, "the commit is not for the head block");
+            Require(next.Header.Height == _headHeader!.Height.Next && next.Header.PreviousHash == _headHash && next.Header.LastCommitHash == commit.Hash,
+                LedgerErrors.BlockBadCommit, "the next block does not follow the head or does not name this commit");
+            ValidatorSet.FromState(_state, Parameters).VerifyCommit(ChainId, next.Header.Height, next.Hash, nextCommit);
+            _store.ReplaceCommit(_headHeader.Height, commit);
+            _lock.EnterWriteLock();
+            try
+            {
+                _lastCommit = commit;
+            }
+            finally
+            {
+                _lock.ExitWriteLock();
+            }
+        }
+        finally
+        {
+            _lock.ExitUpgradeableReadLock();
+        }
+    }
+
+    /// <summary>
     /// Replaces the head's commit with <paramref name="commit"/>, another quorum of precommits for the same block.
     /// Validators decide with whichever quorum reached them first, but the next block names one commit by hash
     /// (<see cref="BlockHeader.LastCommitHash"/>); a validator that holds a different one adopts the proposer's so it

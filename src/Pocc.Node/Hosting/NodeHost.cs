@@ -215,7 +215,7 @@ public static class NodeHost
             },
         };
         Directory.CreateDirectory(engineOptions.DataDirectory);
-        services.AddSingleton<IConsensusEngine>(sp =>
+        services.AddSingleton(sp =>
         {
             // Both consumers register with the dispatcher before the peer service starts it.
             _ = sp.GetRequiredService<TransactionGossip>();
@@ -223,11 +223,12 @@ public static class NodeHost
                 new KeyPairConsensusSigner(options.Validator ? validatorKey : KeyPair.Generate()), sp.GetRequiredService<PeerConsensusNetwork>(),
                 engineOptions, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<TendermintEngine>>());
         });
+        services.AddSingleton<IConsensusEngine>(sp => sp.GetRequiredService<TendermintEngine>());
         // Registered before the consensus service, so the engine (and both dispatcher routes) exist when the transport starts.
         services.AddHostedService(sp =>
         {
-            _ = sp.GetRequiredService<IConsensusEngine>();
-            return new PeerService(sp.GetRequiredService<PeerManager>(), sp.GetRequiredService<MessageDispatcher>());
+            var engine = sp.GetRequiredService<TendermintEngine>();
+            return new PeerService(sp.GetRequiredService<PeerManager>(), sp.GetRequiredService<MessageDispatcher>(), engine.Resend);
         });
         services.AddHostedService(sp => sp.GetRequiredService<TransactionGossip>());
     }

@@ -42,7 +42,11 @@ public sealed partial class TendermintEngine
         CommittedBlock committed;
         try
         {
-            AdoptParentCommit(new Candidate(response.Block, response.ParentCommit));
+            // The block's own commit vouches for the parent commit it names, even where this node's head signers are unknown.
+            if (response.ParentCommit is { } parent && parent.Hash == response.Block.Header.LastCommitHash)
+            {
+                _chain.AdoptLastCommit(parent, response.Block, response.Commit);
+            }
             committed = _chain.Apply(response.Block, response.Commit);
         }
         catch (LedgerException e)
@@ -52,5 +56,10 @@ public sealed partial class TendermintEngine
         }
         _logger.LogInformation("Caught up to height {Height} with a peer's committed block", committed.Block.Header.Height);
         Finish(committed, []);
+        // Still behind (messages of later heights are waiting): ask for the next block now rather than on the next message.
+        if (_highestSeen > _height)
+        {
+            RequestBlock(_height);
+        }
     }
 }

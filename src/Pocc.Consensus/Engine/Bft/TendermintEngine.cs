@@ -42,6 +42,11 @@ public sealed partial class TendermintEngine : IConsensusEngine
     private Height _requestedHeight;
     private long _requestedAt;
     private long _heightStartedAt;
+    // The highest height a peer's message named: while it is above this node's, catching up goes on.
+    private Height _highestSeen;
+    // This height's messages as this node sent them (the latest few), for Resend.
+    private readonly Queue<ConsensusMessage> _sent = new();
+    private const int MaxResent = 8;
 
     private ConsensusWal? _wal;
     private volatile ConsensusStatus _status;
@@ -84,6 +89,12 @@ public sealed partial class TendermintEngine : IConsensusEngine
                     case Received received:
                         OnMessage(received.Message);
                         break;
+                    case ResendDue:
+                        foreach (var message in _sent)
+                        {
+                            _network.Broadcast(message);
+                        }
+                        break;
                     case BuildDue due when due.Get.Height == _height:
                         _followUps.Enqueue(BuildValue(due.Get));
                         break;
@@ -105,6 +116,13 @@ public sealed partial class TendermintEngine : IConsensusEngine
         }
     }
 
+    /// <summary>
+    /// Sends this node's latest proposal and votes of the current height again. Call it when a peer connects: the
+    /// transport drops what it could not deliver, and a round waiting for a vote that was lost (sent before the peer
+    /// reconnected, or replayed from the WAL before any peer was connected) would otherwise wait forever.
+    /// </summary>
+    public void Resend() => _inbox.Writer.TryWrite(new ResendDue());
+
     private async Task PumpAsync(CancellationToken cancellationToken)
     {
         try
@@ -125,6 +143,7 @@ public sealed partial class TendermintEngine : IConsensusEngine
         _blocks.Clear();
         _proposed.Clear();
         _followUps.Clear();
+        _sent.Clear();
         _height = _chain.Height.Next;
         _heightStartedAt = _time.GetTimestamp();
         _validators = _chain.GetValidatorSet();
@@ -180,6 +199,10 @@ public sealed partial class TendermintEngine : IConsensusEngine
         {
             // Others moved on, so this height is decided without us: keep their messages and ask for the block.
             _future.Add(message, _height);
+            if (message.Height > _highestSeen)
+            {
+                _highestSeen = message.Height;
+            }
             RequestBlock(_height);
             return;
         }
@@ -250,14 +273,14 @@ public sealed partial class TendermintEngine : IConsensusEngine
             switch (action)
             {
                 case BroadcastProposal broadcast when _blocks.TryGetValue(broadcast.Proposal.BlockHash, out var candidate):
-                    _network.Broadcast(new ProposalMessage(broadcast.Proposal, candidate.Block, candidate.ParentCommit));
+                    Send(new ProposalMessage(broadcast.Proposal, candidate.Block, candidate.ParentCommit));
                     break;
                 case BroadcastProposal broadcast:
                     // Only after a restart: the block was in memory. Peers time the round out and the next proposer goes on.
                     _logger.LogWarning("Cannot re-send proposal of {Hash}: its block was lost in a restart", broadcast.Proposal.BlockHash);
                     break;
                 case BroadcastVote broadcast:
-                    _network.Broadcast(new VoteMessage(broadcast.Vote));
+                    Send(new VoteMessage(broadcast.Vote));
                     break;
                 case ScheduleTimeout timeout:
                     Schedule(timeout);
@@ -276,6 +299,16 @@ public sealed partial class TendermintEngine : IConsensusEngine
                     break;
             }
         }
+    }
+
+    private void Send(ConsensusMessage message)
+    {
+        _network.Broadcast(message);
+        if (_sent.Count == MaxResent)
+        {
+            _sent.Dequeue();
+        }
+        _sent.Enqueue(message);
     }
 
     private bool IsValid(Hash32 hash)
@@ -405,4 +438,6 @@ public sealed partial class TendermintEngine : IConsensusEngine
     private sealed record Received(ConsensusMessage Message) : LoopItem;
 
     private sealed record BuildDue(GetValue Get) : LoopItem;
+
+    private sealed record ResendDue : LoopItem;
 }
