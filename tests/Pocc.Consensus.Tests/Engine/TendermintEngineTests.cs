@@ -64,6 +64,36 @@ public sealed class TendermintEngineTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task Votes_lost_while_a_validator_was_cut_off_are_resent_and_the_height_is_decided()
+    {
+        // Validator 3 is down and validator 2 cut off: each of the three votes in round 0, nobody sees a quorum, and no
+        // timer is left to move them on. Reconnecting alone delivers nothing; the votes must be sent again.
+        _cluster.Nodes[3].Network.Connected = false;
+        _cluster.Nodes[2].Network.Connected = false;
+        _cluster.Start(0, 1, 2);
+        var live = _cluster.Nodes.Take(3).ToList();
+        using (var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20)))
+        {
+            while (live.Any(node => node.Engine.Status.Step != "Prevote"))
+            {
+                await Task.Delay(10, timeout.Token);
+            }
+        }
+
+        _cluster.Nodes[2].Network.Connected = true;
+        foreach (var node in live)
+        {
+            node.Engine.Resend();
+        }
+
+        foreach (var node in live)
+        {
+            await node.FinalizeThrough(1);
+        }
+        AssertSameChain(live, 1);
+    }
+
+    [Fact]
     public async Task Three_of_four_finalize_while_the_fourth_is_down()
     {
         _cluster.Nodes[3].Network.Connected = false;
