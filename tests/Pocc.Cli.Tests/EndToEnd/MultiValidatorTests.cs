@@ -55,6 +55,16 @@ public sealed class MultiValidatorTests : IDisposable
             await nodes[3]!.WaitForHeightAsync(target, Patience);
             await AssertSameBlockAt(nodes!, target);
             Assert.Equal(3, (await nodes[3]!.StatusAsync())["peers"]!.GetValue<int>());
+
+            // A node whose key is not in the set follows from genesis through block sync, without voting.
+            var followerHome = _dir.Combine("follower");
+            CliAssert.Succeeded(await PoccProcess.RunAsync("init", "--home", followerHome));
+            File.Copy(Path.Combine(net, "node0", "genesis.json"), Path.Combine(followerHome, "genesis.json"), overwrite: true);
+            await using var follower = await NodeProcess.StartAsync(followerHome, null, "--peer", $"127.0.0.1:{p2pBase}");
+            ulong followed = await CommonHeight(nodes!) + 1;
+            await follower.WaitForHeightAsync(followed, Patience);
+            await AssertSameBlockAt([.. nodes!, follower], followed);
+            Assert.False((await follower.StatusAsync())["producing"]!.GetValue<bool>());
         }
         finally
         {
