@@ -1,0 +1,15 @@
+using Pocc.Consensus.Tendermint;
+
+namespace Pocc.Consensus.Engine.Bft;
+
+/// <summary>
+/// The timers a <see cref="ValidatorCore"/> asks for: real ones in <see cref="TendermintEngine"/>, virtual-time events in
+/// the simulator. A timer that goes off is handed back through <see cref="ValidatorCore.Fire"/>.
+/// </summary>
+public interface IConsensusTimers
+{
+    void Schedule(TimeoutElapsed timeout, TimeSpan after);
+
+    /// <summary>Forgets every pending timer: the height they belong to is over.</summary>
+    void CancelAll();
+}
