@@ -5,6 +5,7 @@ using Pocc.Core.Hashing;
 using Pocc.Ledger;
 using Pocc.Ledger.Blocks;
 using Pocc.Ledger.Chain;
+using Pocc.Ledger.Consensus;
 using Pocc.Ledger.Mempool;
 using Pocc.Ledger.Primitives;
 using Pocc.Ledger.State;
@@ -65,6 +66,9 @@ public sealed partial class ValidatorCore
 
     /// <summary>Raised for every block this validator commits, by consensus or by catching up.</summary>
     public event Action<FinalizedBlock>? Finalized;
+
+    /// <summary>Raised when the machine catches a validator signing conflicting votes.</summary>
+    public event Action<DuplicateVoteEvidence>? EvidenceFound;
 
     public ConsensusStatus Status => _status;
 
@@ -241,6 +245,7 @@ public sealed partial class ValidatorCore
                     CommitDecided(decision);
                     break;
                 case ReportEvidence evidence:
+                    EvidenceFound?.Invoke(evidence.Evidence);
                     _logger.LogWarning("Validator {Validator} signed conflicting votes at height {Height}", evidence.Evidence.First.Validator, evidence.Evidence.First.Height);
                     break;
             }
