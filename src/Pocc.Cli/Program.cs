@@ -14,6 +14,7 @@ var root = new RootCommand("pocc: Proof of Compute Consensus node, devnet and to
     BenchCommand.Create(),
     WorkerCommand.Create(),
     TaskCommand.Create(),
+    SimCommand.Create(),
 };
 
 // The commands own their signal handling (the node host and the devnet stop gracefully), so the parser must not

@@ -51,7 +51,7 @@ public sealed partial class Simulation
             {
                 return;
             }
-            if (roll < 45)
+            if (roll < 45 && simulation._options.Equivocate)
             {
                 // Two different signed votes for one step: some peers get one, the rest the other.
                 var other = Sign(vote, vote.BlockHash is null ? simulation.RandomHash() : null);

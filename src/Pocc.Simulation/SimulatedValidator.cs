@@ -1,4 +1,4 @@
-using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Logging;
 using Pocc.Consensus.Engine.Bft;
 using Pocc.Consensus.Tendermint;
 using Pocc.Consensus.Wal;
@@ -41,13 +41,13 @@ internal sealed class SimulatedValidator(int index, KeyPair key, bool byzantine,
 
     /// <summary>Opens the chain on this validator's disk and starts (or resumes, from the WAL) consensus.</summary>
     public void Boot(GenesisDocument genesis, TimeProvider clock, IConsensusSink sink, IConsensusTimers timers, TendermintEngineOptions options,
-        Action<ValidatorCore> subscribe)
+        ILogger logger, Action<ValidatorCore> subscribe)
     {
         Chain = Blockchain.Open(_disk, genesis);
         Pool = new TransactionPool(Chain, new MempoolOptions(), clock);
         _wal = ConsensusWal.Open(Path.Combine(dataDirectory, "consensus.wal"));
         var signer = new GuardedSigner(new KeyPairConsensusSigner(Key), Path.Combine(dataDirectory, "signer-state"));
-        Core = new ValidatorCore(Chain, Pool, signer, sink, timers, options, _wal, clock, NullLogger.Instance);
+        Core = new ValidatorCore(Chain, Pool, signer, sink, timers, options, _wal, clock, logger);
         subscribe(Core);
         Core.Start();
     }

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Microsoft.Extensions.Logging.Abstractions;
 using Pocc.Consensus.Engine;
 using Pocc.Consensus.Engine.Bft;
 using Pocc.Consensus.Engine.Bft.Network;
@@ -146,13 +147,17 @@ public sealed partial class Simulation : IDisposable
             _invariants.Violations, _traceLines);
     }
 
-    private string Describe(SimulatedValidator node) => $"v{node.Index}{(node.IsByzantine ? "(byz)" : "")}={node.Chain.Height.Value}{(node.IsUp ? "" : "(down)")}";
+    private string Describe(SimulatedValidator node) =>
+        $"v{node.Index}{(node.IsByzantine ? "(byz)" : "")}={node.Chain.Height.Value}{(node.Core is { } core ? $"/r{core.Status.Round}/{core.Status.Step}" : "(down)")}";
 
     /// <summary>GST, a partition that heals at GST, crashes and restarts, the transfer load and junk: all drawn up front from the seed.</summary>
     private void PlanFaults()
     {
         _gstMs = _options.Sabotage == Sabotage.NeverHeal ? long.MaxValue / 4 : _random.NextInt64(1_000, 15_000);
-        Enqueue(_gstMs, new GstEvent());
+        if (_options.Sabotage != Sabotage.NeverHeal)
+        {
+            Enqueue(_gstMs, new GstEvent());
+        }
         Note($"GST at {_gstMs} ms; byzantine: {string.Join(",", _nodes.Where(n => n.IsByzantine).Select(n => $"v{n.Index}"))}");
         if (_random.Next(2) == 0 && _nodes.Length > 1)
         {
@@ -218,7 +223,8 @@ public sealed partial class Simulation : IDisposable
     private void Boot(SimulatedValidator node)
     {
         IConsensusSink sink = node.IsByzantine ? new ByzantineSink(this, node) : new HonestSink(this, node);
-        node.Boot(_genesis, _clock, sink, new Timers(this, node), _engineOptions, core =>
+        node.Boot(_genesis, _clock, sink, new Timers(this, node), _engineOptions,
+            _options.Trace ? new TraceLogger($"v{node.Index}", Note) : NullLogger.Instance, core =>
         {
             core.Finalized += block => OnFinalized(node, block);
             core.EvidenceFound += _ => _evidence += node.IsByzantine ? 0 : 1;

@@ -5,7 +5,7 @@ public static class SimulationBatch
 {
     /// <summary>The options of seed number <paramref name="seed"/>: sizes cycle through the range, so every size gets its share.</summary>
     /// <param name="byzantine">How many Byzantine validators, or null for the most each size tolerates.</param>
-    public static SimulationOptions OptionsFor(int seed, int minValidators, int maxValidators, int? byzantine, ulong heights)
+    public static SimulationOptions OptionsFor(int seed, int minValidators, int maxValidators, int? byzantine, ulong heights, bool equivocate = true)
     {
         int validators = minValidators + seed % (maxValidators - minValidators + 1);
         return new SimulationOptions
@@ -14,16 +14,17 @@ public static class SimulationBatch
             Validators = validators,
             Byzantine = byzantine ?? SimulationOptions.MaxTolerated(validators),
             TargetHeight = heights,
+            Equivocate = equivocate,
         };
     }
 
     /// <summary>Runs seeds <paramref name="firstSeed"/> onwards; the results come back in seed order whatever the parallelism.</summary>
     public static BatchSummary Run(int seeds, int minValidators, int maxValidators, int? byzantine, ulong heights, int firstSeed = 1,
-        int parallelism = 0)
+        int parallelism = 0, bool equivocate = true)
     {
         var results = new SimulationResult[seeds];
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = parallelism > 0 ? parallelism : Environment.ProcessorCount };
-        Parallel.For(0, seeds, parallel, i => results[i] = Simulation.Run(OptionsFor(firstSeed + i, minValidators, maxValidators, byzantine, heights)));
+        Parallel.For(0, seeds, parallel, i => results[i] = Simulation.Run(OptionsFor(firstSeed + i, minValidators, maxValidators, byzantine, heights, equivocate)));
         return new BatchSummary(results);
     }
 }

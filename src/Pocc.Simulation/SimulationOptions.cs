@@ -16,6 +16,12 @@ public sealed record SimulationOptions
     /// <summary>How long after GST (and after the last restart) every honest validator gets to reach the target.</summary>
     public long LivenessBoundMs { get; init; } = 60_000;
 
+    /// <summary>
+    /// Whether Byzantine validators send different peers different signed votes for one step. The engine does not relay
+    /// votes, so a validator can lock on a block whose proof-of-lock only it saw and stall the height (see docs/simulator.md).
+    /// </summary>
+    public bool Equivocate { get; init; } = true;
+
     /// <summary>Keep a readable line per notable event (faults, commits) for replaying one seed.</summary>
     public bool Trace { get; init; }
 
