@@ -19,10 +19,11 @@ public static class SimCommand
         var validators = new Option<string>("--validators") { Description = "Validators per run: a number, or a range like 4-7 that the seeds cycle through", DefaultValueFactory = _ => "4" };
         var byzantine = new Option<string>("--byzantine") { Description = "Byzantine validators per run: a number, or 'max' for ⌊(n−1)/3⌋", DefaultValueFactory = _ => "max" };
         var seed = new Option<int?>("--seed") { Description = "Run only this seed and print its trace, to replay a failure" };
+        var noEquivocation = new Option<bool>("--no-equivocation") { Description = "Byzantine validators withhold votes and propose invalid blocks but never sign conflicting votes" };
         var heights = new Option<ulong>("--heights") { Description = "Height every honest validator must reach after GST", DefaultValueFactory = _ => 4 };
         var command = new Command("sim", "Deterministic simulation of BFT consensus on real ledgers: faulty network, crashes, Byzantine validators; checks agreement, validity, state roots, supply and liveness")
         {
-            seeds, validators, byzantine, seed, heights, json,
+            seeds, validators, byzantine, seed, heights, noEquivocation, json,
         };
         command.SetAction(result =>
         {
@@ -35,14 +36,14 @@ public static class SimCommand
             }
             if (result.GetValue(seed) is { } one)
             {
-                return Replay(SimulationBatch.OptionsFor(one, min, max, byzantineCount, target) with { Trace = true }, result.GetValue(json));
+                return Replay(SimulationBatch.OptionsFor(one, min, max, byzantineCount, target, !result.GetValue(noEquivocation)) with { Trace = true }, result.GetValue(json));
             }
             int count = result.GetValue(seeds);
             if (count is < 1 or > 1_000_000)
             {
                 throw new CliException("--seeds must be 1-1000000");
             }
-            var summary = SimulationBatch.Run(count, min, max, byzantineCount, target);
+            var summary = SimulationBatch.Run(count, min, max, byzantineCount, target, equivocate: !result.GetValue(noEquivocation));
             Print(summary, min, max, result.GetValue(json));
             return summary.Violations.Count == 0 ? 0 : 1;
         });
