@@ -162,7 +162,7 @@ public sealed partial class ValidatorCore
                 OnProposal(proposal);
                 break;
             case VoteMessage vote:
-                Feed(new VoteReceived(vote.Vote));
+                Relay(vote, Feed(new VoteReceived(vote.Vote)));
                 break;
             case BlockResponse response:
                 CatchUp(response);
@@ -180,9 +180,25 @@ public sealed partial class ValidatorCore
         }
         // The block must be at hand when the machine asks to validate it; it stays only if the machine accepts the proposal.
         bool known = !_blocks.TryAdd(hash, new Candidate(message.Block, message.ParentCommit));
-        if (!Feed(new ProposalReceived(message.Proposal)) && !known)
+        bool accepted = Feed(new ProposalReceived(message.Proposal));
+        if (!accepted && !known)
         {
             _blocks.Remove(hash);
+        }
+        Relay(message, accepted);
+    }
+
+    /// <summary>
+    /// Gossip: passes on a message the machine accepted as new, so what one honest validator has every honest one gets,
+    /// the assumption Tendermint's liveness rests on. Without it a validator can lock on a block whose proof-of-lock
+    /// only it saw (an equivocator sent the others a different vote) and the height stalls. Duplicates are refused by
+    /// the machine, so a message is relayed once per validator.
+    /// </summary>
+    private void Relay(ConsensusMessage message, bool accepted)
+    {
+        if (accepted)
+        {
+            _network.Broadcast(message);
         }
     }
 
