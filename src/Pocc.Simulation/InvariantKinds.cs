@@ -8,4 +8,7 @@ public static class InvariantKinds
     public const string StateRoot = "state-root";
     public const string Supply = "supply";
     public const string Liveness = "liveness";
+
+    /// <summary>A validator's consensus code threw while handling an event (it would stop a node's engine).</summary>
+    public const string Exception = "exception";
 }

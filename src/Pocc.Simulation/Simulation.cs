@@ -130,7 +130,16 @@ public sealed partial class Simulation : IDisposable
             }
             _clock.AdvanceTo(at.Time);
             _steps++;
-            Step(next);
+            try
+            {
+                Step(next);
+            }
+            catch (Exception e) when (e is LedgerException or InvalidOperationException)
+            {
+                // In a node this would stop the engine: a bug to report with its seed, not a reason to lose the batch.
+                _invariants.Fail(InvariantKinds.Exception, $"{e.GetType().Name}: {e.Message} at {e.StackTrace?.Split('\n').FirstOrDefault()?.Trim()}");
+                break;
+            }
             _invariants.AfterStep(_nodes);
             if (_nodes.Where(n => !n.IsByzantine).All(n => n.IsUp && n.Chain.Height.Value >= _options.TargetHeight))
             {
