@@ -308,14 +308,22 @@ public sealed partial class ValidatorCore
         }
         // Another proposal may have made this node adopt a different parent commit since; the decided block names its own.
         AdoptParentCommit(candidate);
-        if (_proposed.TryGetValue(decision.BlockHash, out var proposed))
+        _proposed.TryGetValue(decision.BlockHash, out var proposed);
+        CommittedBlock committed;
+        try
         {
-            Finish(_chain.Commit(proposed, decision.Certificate), proposed.Rejected);
+            committed = proposed is not null ? _chain.Commit(proposed, decision.Certificate) : _chain.Apply(candidate.Block, decision.Certificate);
         }
-        else
+        catch (LedgerException e)
         {
-            Finish(_chain.Apply(candidate.Block, decision.Certificate), []);
+            // Found by the simulator: after a restart the chain cannot adopt a different parent commit (the head's
+            // signers are not known), so the decided block does not fit. Stay at this height and ask peers for it
+            // rather than stop the engine.
+            _logger.LogWarning("Cannot commit decided block {Hash} at height {Height}: {Code} {Reason}", decision.BlockHash, _height, e.Code, e.Message);
+            RequestBlock(_height);
+            return;
         }
+        Finish(committed, proposed?.Rejected ?? []);
     }
 
     /// <summary>
