@@ -15,6 +15,7 @@ var root = new RootCommand("pocc: Proof of Compute Consensus node, devnet and to
     WorkerCommand.Create(),
     TaskCommand.Create(),
     TestnetCommand.Create(),
+    SimCommand.Create(),
 };
 
 // The commands own their signal handling (the node host and the devnet stop gracefully), so the parser must not

@@ -132,7 +132,8 @@ public sealed class TendermintEngineTests : IAsyncDisposable
         {
             node.Network.Sent += message =>
             {
-                if (message is VoteMessage { Vote: { Type: VoteType.Prevote, Round: 0 } vote } && vote.Height == first)
+                // Its own prevote only: a validator also relays the prevotes of others.
+                if (message is VoteMessage { Vote: { Type: VoteType.Prevote, Round: 0 } vote } && vote.Height == first && vote.Validator == node.Key.Address)
                 {
                     firstPrevotes.Add(vote);
                 }

@@ -2,21 +2,25 @@ using System.Threading.Channels;
 
 namespace Pocc.Consensus.Engine.Bft;
 
-/// <summary>
-/// The engine's only view of other validators: broadcast to all, read what arrives. Pocc.Network implements it over
-/// its peer transport and the simulator in memory, so the engine never touches sockets.
-/// </summary>
-public interface IConsensusNetwork
+/// <summary>Where a validator's outgoing consensus messages go; the simulator's network implements it with faults.</summary>
+public interface IConsensusSink
 {
     /// <summary>Sends to every other validator, best effort; consensus tolerates loss through its timeouts and rounds.</summary>
     void Broadcast(ConsensusMessage message);
 
-    /// <summary>Messages from other validators, unverified: the machine checks signatures, the chain checks blocks.</summary>
-    ChannelReader<ConsensusMessage> Inbound { get; }
-
     /// <summary>
-    /// Answers <paramref name="request"/>, a message read from <see cref="Inbound"/>, to the validator that sent it
-    /// alone (block sync), best effort; where the sender is no longer known the answer is broadcast.
+    /// Answers <paramref name="request"/>, a message this validator received, to the validator that sent it alone
+    /// (block sync), best effort; where the sender is no longer known the answer is broadcast.
     /// </summary>
     void Reply(ConsensusMessage request, ConsensusMessage response);
+}
+
+/// <summary>
+/// The engine's only view of other validators: broadcast to all, read what arrives. Pocc.Network implements it over
+/// its peer transport, so the engine never touches sockets.
+/// </summary>
+public interface IConsensusNetwork : IConsensusSink
+{
+    /// <summary>Messages from other validators, unverified: the machine checks signatures, the chain checks blocks.</summary>
+    ChannelReader<ConsensusMessage> Inbound { get; }
 }

@@ -2,23 +2,16 @@ using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Pocc.Consensus.Tendermint;
 using Pocc.Consensus.Wal;
-using Pocc.Core.Hashing;
-using Pocc.Ledger;
-using Pocc.Ledger.Blocks;
 using Pocc.Ledger.Chain;
 using Pocc.Ledger.Mempool;
-using Pocc.Ledger.Primitives;
-using Pocc.Ledger.State;
 
 namespace Pocc.Consensus.Engine.Bft;
 
 /// <summary>
-/// The BFT engine: one <see cref="TendermintMachine"/> per height, driven against the <see cref="Blockchain"/>. The
-/// machine decides; this class performs its actions (build or execute blocks, send messages, run timers, commit)
-/// and feeds back the results. Everything happens on one loop reading one channel, so the machine, the WAL and the
-/// per-height block cache are never touched concurrently and need no locks.
+/// The BFT engine of a node: a <see cref="ValidatorCore"/> run on one loop reading one channel, fed by the network and
+/// by real timers, so the core, the WAL and the per-height block cache are never touched concurrently and need no locks.
 /// </summary>
-public sealed partial class TendermintEngine : IConsensusEngine
+public sealed class TendermintEngine : IConsensusEngine
 {
     private readonly Blockchain _chain;
     private readonly TransactionPool _pool;
@@ -28,28 +21,8 @@ public sealed partial class TendermintEngine : IConsensusEngine
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly Channel<LoopItem> _inbox = Channel.CreateUnbounded<LoopItem>(new UnboundedChannelOptions { SingleReader = true });
-    // Answers to our own actions (a built value, a validation) are handled before the next message, in order.
-    private readonly Queue<ConsensusEvent> _followUps = new();
-    private readonly FutureMessageBuffer _future;
-
-    // The height being decided: its machine, the blocks seen for it by hash, the ones this node built, its timers.
-    private TendermintMachine _machine = null!;
-    private ValidatorSet _validators = null!;
-    private Height _height;
-    private readonly Dictionary<Hash32, Candidate> _blocks = [];
-    private readonly Dictionary<Hash32, ProposedBlock> _proposed = [];
-    private readonly List<ITimer> _timers = [];
-    private Height _requestedHeight;
-    private long _requestedAt;
-    private long _heightStartedAt;
-    // The highest height a peer's message named: while it is above this node's, catching up goes on.
-    private Height _highestSeen;
-    // This height's messages as this node sent them (the latest few), for Resend.
-    private readonly Queue<ConsensusMessage> _sent = new();
-    private const int MaxResent = 8;
-
-    private ConsensusWal? _wal;
     private volatile ConsensusStatus _status;
+    private ValidatorCore? _core;
 
     /// <param name="signer">Signs this validator's messages; wrapped in a <see cref="GuardedSigner"/> when a data directory is set.</param>
     public TendermintEngine(Blockchain chain, TransactionPool pool, IConsensusSigner signer, IConsensusNetwork network,
@@ -61,45 +34,45 @@ public sealed partial class TendermintEngine : IConsensusEngine
         _options = options;
         _time = time;
         _logger = logger;
-        _future = new FutureMessageBuffer(options.MaxBufferedMessages, options.MaxHeightsAhead);
         _signer = options.DataDirectory is { } directory ? new GuardedSigner(signer, Path.Combine(directory, "signer-state")) : signer;
         _status = new ConsensusStatus("tendermint", chain.Height, chain.GetValidatorSet().Count, signer.Address, false, TimeSpan.Zero);
     }
 
     public event Action<FinalizedBlock>? Finalized;
 
-    public ConsensusStatus Status => _status;
+    public ConsensusStatus Status => _core?.Status ?? _status;
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        _wal = _options.DataDirectory is { } directory ? ConsensusWal.Open(Path.Combine(directory, "consensus.wal")) : null;
+        using var wal = _options.DataDirectory is { } directory ? ConsensusWal.Open(Path.Combine(directory, "consensus.wal")) : null;
+        using var timers = new RealTimers(_time, _inbox.Writer);
+        var core = new ValidatorCore(_chain, _pool, _signer, _network, timers, _options, wal, _time, _logger);
+        core.Finalized += block => Finalized?.Invoke(block);
         using var stopPump = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var pump = PumpAsync(stopPump.Token);
         try
         {
-            StartHeight(replayWal: true);
-            DrainFollowUps();
+            _core = core;
+            core.Start();
             await foreach (var item in _inbox.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
             {
                 switch (item)
                 {
                     case Fired fired:
-                        Feed(fired.Timeout);
+                        core.Fire(fired.Timeout);
                         break;
                     case Received received:
-                        OnMessage(received.Message);
+                        core.Receive(received.Message);
+                        break;
+                    case BuildDue due:
+                        core.BuildDue(due.Get);
                         break;
                     case ResendDue:
-                        foreach (var message in _sent)
-                        {
-                            _network.Broadcast(message);
-                        }
-                        break;
-                    case BuildDue due when due.Get.Height == _height:
-                        _followUps.Enqueue(BuildValue(due.Get));
+                        core.Resend();
                         break;
                 }
-                DrainFollowUps();
+                // The channel checks the token only when it is empty; a busy engine must stop too.
+                cancellationToken.ThrowIfCancellationRequested();
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -109,10 +82,9 @@ public sealed partial class TendermintEngine : IConsensusEngine
         {
             await stopPump.CancelAsync().ConfigureAwait(false);
             await pump.ConfigureAwait(false);
-            DisposeTimers();
-            _wal?.Dispose();
-            _wal = null;
-            _status = _status with { Producing = false };
+            timers.CancelAll();
+            _status = core.Status with { Producing = false };
+            _core = null;
         }
     }
 
@@ -137,299 +109,28 @@ public sealed partial class TendermintEngine : IConsensusEngine
         }
     }
 
-    private void StartHeight(bool replayWal)
+    /// <summary>Timers of <see cref="TimeProvider"/> whose firings queue behind the messages on the engine's loop.</summary>
+    private sealed class RealTimers(TimeProvider time, ChannelWriter<LoopItem> inbox) : IConsensusTimers, IDisposable
     {
-        DisposeTimers();
-        _blocks.Clear();
-        _proposed.Clear();
-        _followUps.Clear();
-        _sent.Clear();
-        _height = _chain.Height.Next;
-        _heightStartedAt = _time.GetTimestamp();
-        _validators = _chain.GetValidatorSet();
-        _machine = new TendermintMachine(_chain.ChainId, _signer, _options.Timeouts);
-        var start = new Start(_height, _validators, new WeightedRoundRobinProposer(_validators));
-        if (replayWal && _wal is not null && WalHeight(_wal.Records).Next == _height)
+        private readonly List<ITimer> _timers = [];
+
+        public void Schedule(TimeoutElapsed timeout, TimeSpan after) =>
+            _timers.Add(time.CreateTimer(_ => inbox.TryWrite(new Fired(timeout)), null, after, Timeout.InfiniteTimeSpan));
+
+        public void ScheduleBuild(GetValue get, TimeSpan after) =>
+            _timers.Add(time.CreateTimer(_ => inbox.TryWrite(new BuildDue(get)), null, after, Timeout.InfiniteTimeSpan));
+
+        public void CancelAll()
         {
-            var replay = WalReplay.Replay(_machine, start, _wal.Records);
-            _logger.LogInformation("Replayed {Events} WAL events of height {Height}", replay.EventsReplayed, _height);
-            Perform(replay.Actions);
-        }
-        else
-        {
-            // A crash between committing a block and ending its WAL height leaves records of a height already on disk.
-            if (replayWal && _wal is not null && _wal.Records.Count > 0)
+            foreach (var timer in _timers)
             {
-                _wal.EndHeight(_chain.Height);
+                timer.Dispose();
             }
-            Feed(start);
+            _timers.Clear();
         }
-        foreach (var message in _future.Take(_height))
-        {
-            OnMessage(message);
-        }
-        UpdateStatus();
+
+        public void Dispose() => CancelAll();
     }
-
-    /// <summary>The height the WAL's records after its last end marker belong to, minus one.</summary>
-    private static Height WalHeight(IReadOnlyList<WalRecord> records)
-    {
-        for (int i = records.Count - 1; i >= 0; i--)
-        {
-            if (records[i] is WalEndHeight end)
-            {
-                return end.Height;
-            }
-        }
-        return Height.Genesis;
-    }
-
-    private void OnMessage(ConsensusMessage message)
-    {
-        if (message is BlockRequest request)
-        {
-            AnswerBlockRequest(request);
-            return;
-        }
-        if (message.Height < _height)
-        {
-            return;
-        }
-        if (message.Height > _height)
-        {
-            // Others moved on, so this height is decided without us: keep their messages and ask for the block.
-            _future.Add(message, _height);
-            if (message.Height > _highestSeen)
-            {
-                _highestSeen = message.Height;
-            }
-            RequestBlock(_height);
-            return;
-        }
-        switch (message)
-        {
-            case ProposalMessage proposal:
-                OnProposal(proposal);
-                break;
-            case VoteMessage vote:
-                Feed(new VoteReceived(vote.Vote));
-                break;
-            case BlockResponse response:
-                CatchUp(response);
-                break;
-        }
-    }
-
-    private void OnProposal(ProposalMessage message)
-    {
-        var hash = message.Proposal.BlockHash;
-        if (message.Block.Hash != hash)
-        {
-            _logger.LogDebug("Dropped a proposal of {Hash} carrying block {Block}", hash, message.Block.Hash);
-            return;
-        }
-        // The block must be at hand when the machine asks to validate it; it stays only if the machine accepts the proposal.
-        bool known = !_blocks.TryAdd(hash, new Candidate(message.Block, message.ParentCommit));
-        if (!Feed(new ProposalReceived(message.Proposal)) && !known)
-        {
-            _blocks.Remove(hash);
-        }
-    }
-
-    /// <summary>Hands one event to the machine (through the WAL when there is one) and performs what it asks.</summary>
-    private bool Feed(ConsensusEvent consensusEvent)
-    {
-        ConsensusOutput output;
-        try
-        {
-            output = _wal is null ? _machine.Handle(consensusEvent) : _wal.Handle(_machine, consensusEvent);
-        }
-        catch (DoubleSignException e)
-        {
-            _logger.LogWarning("Staying silent in this step: {Reason}", e.Message);
-            return false;
-        }
-        if (output.Rejected is { } rejection)
-        {
-            _logger.LogDebug("Machine refused {Event}: {Reason} {Message}", consensusEvent.GetType().Name, rejection.Reason, rejection.Message);
-        }
-        Perform(output.Actions);
-        UpdateStatus();
-        return output.Accepted;
-    }
-
-    private void DrainFollowUps()
-    {
-        while (_followUps.TryDequeue(out var followUp))
-        {
-            Feed(followUp);
-        }
-    }
-
-    private void Perform(IReadOnlyList<ConsensusAction> actions)
-    {
-        foreach (var action in actions)
-        {
-            switch (action)
-            {
-                case BroadcastProposal broadcast when _blocks.TryGetValue(broadcast.Proposal.BlockHash, out var candidate):
-                    Send(new ProposalMessage(broadcast.Proposal, candidate.Block, candidate.ParentCommit));
-                    break;
-                case BroadcastProposal broadcast:
-                    // Only after a restart: the block was in memory. Peers time the round out and the next proposer goes on.
-                    _logger.LogWarning("Cannot re-send proposal of {Hash}: its block was lost in a restart", broadcast.Proposal.BlockHash);
-                    break;
-                case BroadcastVote broadcast:
-                    Send(new VoteMessage(broadcast.Vote));
-                    break;
-                case ScheduleTimeout timeout:
-                    Schedule(timeout);
-                    break;
-                case ValidateProposal validate:
-                    _followUps.Enqueue(new ProposalValidated(validate.Height, validate.BlockHash, IsValid(validate.BlockHash)));
-                    break;
-                case GetValue get:
-                    BuildWhenDue(get);
-                    break;
-                case CommitDecision decision:
-                    CommitDecided(decision);
-                    break;
-                case ReportEvidence evidence:
-                    _logger.LogWarning("Validator {Validator} signed conflicting votes at height {Height}", evidence.Evidence.First.Validator, evidence.Evidence.First.Height);
-                    break;
-            }
-        }
-    }
-
-    private void Send(ConsensusMessage message)
-    {
-        _network.Broadcast(message);
-        if (_sent.Count == MaxResent)
-        {
-            _sent.Dequeue();
-        }
-        _sent.Enqueue(message);
-    }
-
-    private bool IsValid(Hash32 hash)
-    {
-        if (_proposed.ContainsKey(hash))
-        {
-            return true;
-        }
-        // A block missing here was lost in a restart; nil is the safe vote.
-        if (!_blocks.TryGetValue(hash, out var candidate))
-        {
-            return false;
-        }
-        AdoptParentCommit(candidate);
-        var validation = _chain.Validate(candidate.Block);
-        if (!validation.IsValid)
-        {
-            _logger.LogInformation("Proposed block {Hash} at height {Height} is invalid: {Code} {Reason}", hash, _height, validation.Code, validation.Reason);
-        }
-        return validation.IsValid;
-    }
-
-    /// <summary>Builds at once, or once <see cref="TendermintEngineOptions.MinBlockInterval"/> has passed since the height began.</summary>
-    private void BuildWhenDue(GetValue get)
-    {
-        var wait = _options.MinBlockInterval - _time.GetElapsedTime(_heightStartedAt);
-        if (wait <= TimeSpan.Zero)
-        {
-            _followUps.Enqueue(BuildValue(get));
-            return;
-        }
-        _timers.Add(_time.CreateTimer(_ => _inbox.Writer.TryWrite(new BuildDue(get)), null, wait, Timeout.InfiniteTimeSpan));
-    }
-
-    private ValueReady BuildValue(GetValue get)
-    {
-        var candidates = _pool.Reap(_chain.Parameters.MaxBlockTransactions);
-        var parentCommit = _chain.GetCommit(_chain.Height);
-        var proposed = _chain.Propose(candidates, _signer.Address, (ulong)_time.GetUtcNow().ToUnixTimeMilliseconds());
-        _proposed[proposed.Block.Hash] = proposed;
-        _blocks[proposed.Block.Hash] = new Candidate(proposed.Block, parentCommit);
-        return new ValueReady(get.Height, get.Round, proposed.Block.Hash);
-    }
-
-    private void CommitDecided(CommitDecision decision)
-    {
-        if (!_blocks.TryGetValue(decision.BlockHash, out var candidate))
-        {
-            // Decided on a block lost in a restart: a peer that committed it will send it with its commit.
-            RequestBlock(_height);
-            return;
-        }
-        // Another proposal may have made this node adopt a different parent commit since; the decided block names its own.
-        AdoptParentCommit(candidate);
-        if (_proposed.TryGetValue(decision.BlockHash, out var proposed))
-        {
-            Finish(_chain.Commit(proposed, decision.Certificate), proposed.Rejected);
-        }
-        else
-        {
-            Finish(_chain.Apply(candidate.Block, decision.Certificate), []);
-        }
-    }
-
-    /// <summary>
-    /// Makes the chain's head commit the one <paramref name="candidate"/> names, if it carries it: validators decide a
-    /// height with whichever quorum of precommits they saw, so the proposer's may differ from ours. A bad one is ignored
-    /// and the block is then judged, and refused, against ours.
-    /// </summary>
-    private void AdoptParentCommit(Candidate candidate)
-    {
-        if (candidate.ParentCommit is not { } commit || commit.Hash != candidate.Block.Header.LastCommitHash)
-        {
-            return;
-        }
-        try
-        {
-            _chain.AdoptLastCommit(commit);
-        }
-        catch (LedgerException e)
-        {
-            _logger.LogDebug("Did not adopt the parent commit of block {Hash}: {Code} {Reason}", candidate.Block.Hash, e.Code, e.Message);
-        }
-    }
-
-
-    private void Finish(CommittedBlock committed, IReadOnlyList<RejectedTransaction> rejected)
-    {
-        var waited = _pool.OnBlockCommitted(committed, rejected);
-        _wal?.EndHeight(committed.Block.Header.Height);
-        Finalized?.Invoke(new FinalizedBlock(committed, waited, rejected.Count));
-        StartHeight(replayWal: false);
-    }
-
-    private void Schedule(ScheduleTimeout timeout)
-    {
-        var elapsed = new TimeoutElapsed(timeout.Kind, timeout.Height, timeout.Round);
-        _timers.Add(_time.CreateTimer(_ => _inbox.Writer.TryWrite(new Fired(elapsed)), null, timeout.Duration, Timeout.InfiniteTimeSpan));
-    }
-
-    private void DisposeTimers()
-    {
-        foreach (var timer in _timers)
-        {
-            timer.Dispose();
-        }
-        _timers.Clear();
-    }
-
-    private void UpdateStatus()
-    {
-        var state = _machine.State;
-        _status = new ConsensusStatus("tendermint", _chain.Height, _validators.Count, _signer.Address, _validators.Contains(_signer.Address), TimeSpan.Zero)
-        {
-            Round = state.Round,
-            Step = state.Step.ToString(),
-        };
-    }
-
-    /// <summary>A block seen at this height and the parent commit it names, as its proposer sent it.</summary>
-    private sealed record Candidate(Block Block, Commit? ParentCommit);
 
     private abstract record LoopItem;
 

@@ -9,7 +9,7 @@ namespace Pocc.Consensus.Engine.Bft;
 /// Catching up: a node that sees messages for a later height has missed a decision, so it asks peers for the
 /// committed block and applies it, commit verified, instead of waiting for a round that has already ended.
 /// </summary>
-public sealed partial class TendermintEngine
+public sealed partial class ValidatorCore
 {
     /// <summary>Asks peers for the committed block at <paramref name="height"/>, at most once per propose timeout.</summary>
     private void RequestBlock(Height height)
