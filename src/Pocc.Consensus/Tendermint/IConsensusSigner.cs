@@ -1,5 +1,6 @@
 using Pocc.Core.Addressing;
 using Pocc.Core.Crypto;
+using Pocc.Core.Crypto.Vrf;
 using Pocc.Core.Hashing;
 using Pocc.Ledger.Consensus;
 using Pocc.Ledger.Primitives;
@@ -17,6 +18,9 @@ public interface IConsensusSigner
     Vote SignVote(ChainId chainId, VoteType type, Height height, int round, Hash32? blockHash);
 
     Proposal SignProposal(ChainId chainId, Height height, int round, Hash32 blockHash, int validRound);
+
+    /// <summary>The VRF proof of this validator's key over <paramref name="alpha"/>, for the beacon in a block it proposes.</summary>
+    VrfProof ProveBeacon(ReadOnlySpan<byte> alpha);
 }
 
 /// <summary>Signs with an in-memory Ed25519 key.</summary>
@@ -29,4 +33,6 @@ public sealed class KeyPairConsensusSigner(KeyPair key) : IConsensusSigner
 
     public Proposal SignProposal(ChainId chainId, Height height, int round, Hash32 blockHash, int validRound) =>
         Proposal.Sign(chainId, height, round, blockHash, validRound, key);
+
+    public VrfProof ProveBeacon(ReadOnlySpan<byte> alpha) => Ecvrf.Prove(key, alpha);
 }

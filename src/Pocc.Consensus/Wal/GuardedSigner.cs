@@ -2,6 +2,7 @@ using Pocc.Ledger.Consensus;
 using System.Buffers.Binary;
 using Pocc.Consensus.Tendermint;
 using Pocc.Core.Addressing;
+using Pocc.Core.Crypto.Vrf;
 using Pocc.Core.Encoding;
 using Pocc.Core.Hashing;
 using Pocc.Ledger.Primitives;
@@ -82,6 +83,12 @@ public sealed class GuardedSigner : IConsensusSigner
             () => Canonical.Encode(_inner.SignProposal(chainId, height, round, blockHash, validRound)));
         return Proposal.Decode(message.Span);
     }
+
+    /// <summary>
+    /// Forwarded unguarded: an ECVRF proof is a deterministic function of the key and alpha, so proving twice (even
+    /// after a crash) yields the same proof and cannot equivocate; the proposal that carries the block is guarded.
+    /// </summary>
+    public VrfProof ProveBeacon(ReadOnlySpan<byte> alpha) => _inner.ProveBeacon(alpha);
 
     private ReadOnlyMemory<byte> Sign(Height height, int round, SignStep step, byte[] signingBytes, Func<byte[]> sign)
     {

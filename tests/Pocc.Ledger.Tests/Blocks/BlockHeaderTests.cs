@@ -9,7 +9,7 @@ namespace Pocc.Ledger.Tests.Blocks;
 public sealed class BlockHeaderTests
 {
     private static BlockHeader Header(Hash32 stateRoot) =>
-        new(new ChainId("pocc-test"), new Height(7), 1_000, Blake3Hash.Of("parent"u8), Hash32.Zero, Hash32.Zero, 0, stateRoot, Address.Zero);
+        new(new ChainId("pocc-test"), new Height(7), 1_000, Blake3Hash.Of("parent"u8), Hash32.Zero, Hash32.Zero, 0, stateRoot, Address.Zero, default);
 
     [Fact]
     public void Hash_is_blake3_of_the_canonical_encoding()

@@ -1,3 +1,4 @@
+using Pocc.Core.Crypto.Vrf;
 using Pocc.Core.Crypto;
 using Pocc.Ledger.Blocks;
 using Pocc.Ledger.Chain;
@@ -76,7 +77,7 @@ internal sealed class TestChain : IDisposable
 
     /// <summary>Executes the next block without committing it; timestamps advance one second per height from genesis time.</summary>
     public ProposedBlock Propose(params SignedTransaction[] candidates) =>
-        Chain.Propose(candidates, Proposer.Address, Genesis.GenesisTimeMs + (Chain.Height.Value + 1) * 1000);
+        Chain.Propose(candidates, Proposer.Address, Genesis.GenesisTimeMs + (Chain.Height.Value + 1) * 1000, alpha => Ecvrf.Prove(Proposer, alpha));
 
     /// <summary>
     /// A commit for <paramref name="block"/> signed by <paramref name="signers"/> (by default every genesis validator still

@@ -1,3 +1,4 @@
+using Pocc.Core.Crypto.Vrf;
 using CsCheck;
 using Pocc.Core.Addressing;
 using Pocc.Core.Crypto;
@@ -44,9 +45,14 @@ internal static class CodecGen
 
     public static readonly Gen<SignedTransaction> SignedTransactions = Gen.Select(Transactions, Signatures, (tx, signature) => new SignedTransaction(tx, signature));
 
-    public static readonly Gen<BlockHeader> BlockHeaders = Gen.Select(ChainIds, U64, U64, Hashes, Hashes, Hashes, Gen.UInt, Hashes, Addresses,
-        (chainId, height, time, previous, lastCommit, txRoot, txCount, stateRoot, proposer) =>
-            new BlockHeader(chainId, new Height(height), time, previous, lastCommit, txRoot, txCount, stateRoot, proposer));
+    public static readonly Gen<VrfProof> VrfProofs = Gen.Byte.Array[VrfProof.Size].Select(bytes => new VrfProof(bytes));
+
+    public static readonly Gen<BlockHeader> BlockHeaders = Gen.Select(
+        Gen.Select(ChainIds, U64, U64, Hashes, Hashes, Hashes, Gen.UInt, Hashes, Addresses,
+            (chainId, height, time, previous, lastCommit, txRoot, txCount, stateRoot, proposer) =>
+                new BlockHeader(chainId, new Height(height), time, previous, lastCommit, txRoot, txCount, stateRoot, proposer, default)),
+        VrfProofs,
+        (header, beaconProof) => header with { BeaconProof = beaconProof });
 
     public static readonly Gen<Block> Blocks = Gen.Select(BlockHeaders, SignedTransactions.Array[0, 4], (header, txs) => new Block(header, txs));
 

@@ -214,7 +214,7 @@ public sealed class CodecRejectionTests
     }
 
     private static BlockHeader Header() =>
-        new(new ChainId("pocc-test"), new Height(1), 0, Hash32.Zero, Hash32.Zero, Hash32.Zero, 0, Hash32.Zero, Address.Zero);
+        new(new ChainId("pocc-test"), new Height(1), 0, Hash32.Zero, Hash32.Zero, Hash32.Zero, 0, Hash32.Zero, Address.Zero, default);
 
     private static (Address Low, Address High) TwoAddresses()
     {

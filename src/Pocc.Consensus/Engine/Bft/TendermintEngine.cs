@@ -297,7 +297,7 @@ public sealed partial class TendermintEngine : IConsensusEngine
     {
         var candidates = _pool.Reap(_chain.Parameters.MaxBlockTransactions);
         var parentCommit = _chain.GetCommit(_chain.Height);
-        var proposed = _chain.Propose(candidates, _signer.Address, (ulong)_time.GetUtcNow().ToUnixTimeMilliseconds());
+        var proposed = _chain.Propose(candidates, _signer.Address, (ulong)_time.GetUtcNow().ToUnixTimeMilliseconds(), alpha => _signer.ProveBeacon(alpha));
         _proposed[proposed.Block.Hash] = proposed;
         _blocks[proposed.Block.Hash] = new Candidate(proposed.Block, parentCommit);
         return new ValueReady(get.Height, get.Round, proposed.Block.Hash);
