@@ -47,8 +47,15 @@ internal sealed class TestChain : IDisposable
 
     public IReadOnlyList<KeyPair> ValidatorKeys { get; }
 
-    /// <summary>The first genesis validator; it proposes every block this helper makes.</summary>
-    public KeyPair Proposer => ValidatorKeys[0];
+    /// <summary>The first genesis validator in the current set (the committee draw may bench some); it proposes the blocks this helper makes.</summary>
+    public KeyPair Proposer
+    {
+        get
+        {
+            var set = Chain.GetValidatorSet();
+            return ValidatorKeys.FirstOrDefault(key => set.Contains(key.Address)) ?? ValidatorKeys[0];
+        }
+    }
 
     public string DirectoryPath => _directory.Path;
 

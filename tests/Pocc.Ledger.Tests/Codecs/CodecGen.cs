@@ -38,7 +38,8 @@ internal static class CodecGen
         Gen.Select(Addresses, U64, (to, amount) => (TransactionPayload)new Transfer(to, new Amount(amount))),
         U64.Select(amount => (TransactionPayload)new Bond(new Amount(amount))),
         U64.Select(amount => (TransactionPayload)new Unbond(new Amount(amount))),
-        Gen.Select(Votes, Votes, (first, second) => (TransactionPayload)new SubmitEvidence(new DuplicateVoteEvidence(first, second))));
+        Gen.Select(Votes, Votes, (first, second) => (TransactionPayload)new SubmitEvidence(new DuplicateVoteEvidence(first, second))),
+        Gen.Const<TransactionPayload>(new Unjail()));
 
     public static readonly Gen<Transaction> Transactions = Gen.Select(ChainIds, PublicKeys, U64, U64, Payloads,
         (chainId, sender, nonce, fee, payload) => new Transaction(chainId, sender, nonce, new Amount(fee), payload));
