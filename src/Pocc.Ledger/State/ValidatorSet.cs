@@ -6,7 +6,11 @@ using Pocc.Ledger.Primitives;
 namespace Pocc.Ledger.State;
 
 /// <summary>One validator with its voting power (see <see cref="Consensus.VotingPower"/>).</summary>
-public sealed record ValidatorPower(Address Address, PublicKey PublicKey, ulong Power);
+public sealed record ValidatorPower(Address Address, PublicKey PublicKey, ulong Power)
+{
+    /// <summary>Its share of proposals (see <see cref="Consensus.ProposerWeight"/>); at least 1.</summary>
+    public ulong ProposerWeight { get; init; } = 1;
+}
 
 /// <summary>
 /// The validators allowed to sign at a height: not jailed, not benched by the committee draw, with at least
@@ -47,7 +51,10 @@ public sealed class ValidatorSet
             var bonded = state.GetAccount(address).Bonded;
             if (IsEligible(validator, bonded, parameters) && !validator.Benched)
             {
-                members.Add(new ValidatorPower(address, validator.PublicKey, Consensus.VotingPower.Of(parameters, bonded.Value, validator.ComputeCredit)));
+                members.Add(new ValidatorPower(address, validator.PublicKey, Consensus.VotingPower.Of(parameters, bonded.Value, validator.ComputeCredit))
+                {
+                    ProposerWeight = Consensus.ProposerWeight.Of(parameters, validator.ComputeCredit),
+                });
             }
         }
         return new ValidatorSet(members);
