@@ -4,6 +4,7 @@ using Pocc.Core.Crypto.Vrf;
 using Pocc.Core.Hashing;
 using Pocc.Ledger.Consensus;
 using Pocc.Ledger.Primitives;
+using Pocc.Ledger.Transactions;
 
 namespace Pocc.Consensus.Tendermint;
 
@@ -21,6 +22,9 @@ public interface IConsensusSigner
 
     /// <summary>The VRF proof of this validator's key over <paramref name="alpha"/>, for the beacon in a block it proposes.</summary>
     VrfProof ProveBeacon(ReadOnlySpan<byte> alpha);
+
+    /// <summary>A transaction from this validator's account (evidence it saw), signed with its key.</summary>
+    SignedTransaction SignTransaction(ChainId chainId, ulong nonce, Amount fee, TransactionPayload payload);
 }
 
 /// <summary>Signs with an in-memory Ed25519 key.</summary>
@@ -35,4 +39,10 @@ public sealed class KeyPairConsensusSigner(KeyPair key) : IConsensusSigner
         Proposal.Sign(chainId, height, round, blockHash, validRound, key);
 
     public VrfProof ProveBeacon(ReadOnlySpan<byte> alpha) => Ecvrf.Prove(key, alpha);
+
+    public SignedTransaction SignTransaction(ChainId chainId, ulong nonce, Amount fee, TransactionPayload payload)
+    {
+        var tx = new Transaction(chainId, key.PublicKey, nonce, fee, payload);
+        return new SignedTransaction(tx, key.Sign(tx.SigningBytes()));
+    }
 }

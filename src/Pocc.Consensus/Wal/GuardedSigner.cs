@@ -6,6 +6,7 @@ using Pocc.Core.Crypto.Vrf;
 using Pocc.Core.Encoding;
 using Pocc.Core.Hashing;
 using Pocc.Ledger.Primitives;
+using Pocc.Ledger.Transactions;
 
 namespace Pocc.Consensus.Wal;
 
@@ -89,6 +90,10 @@ public sealed class GuardedSigner : IConsensusSigner
     /// after a crash) yields the same proof and cannot equivocate; the proposal that carries the block is guarded.
     /// </summary>
     public VrfProof ProveBeacon(ReadOnlySpan<byte> alpha) => _inner.ProveBeacon(alpha);
+
+    /// <summary>Forwarded unguarded: a transaction is no consensus message, and its nonce already makes any one spend once.</summary>
+    public SignedTransaction SignTransaction(ChainId chainId, ulong nonce, Amount fee, TransactionPayload payload) =>
+        _inner.SignTransaction(chainId, nonce, fee, payload);
 
     private ReadOnlyMemory<byte> Sign(Height height, int round, SignStep step, byte[] signingBytes, Func<byte[]> sign)
     {

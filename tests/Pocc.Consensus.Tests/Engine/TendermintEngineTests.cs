@@ -143,6 +143,54 @@ public sealed class TendermintEngineTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task An_equivocating_validator_is_reported_by_evidence_transactions_and_ends_up_jailed_and_slashed_on_every_node()
+    {
+        var byzantine = _cluster.Nodes[3];
+        var chainId = byzantine.Chain.Chain.ChainId;
+        var other = Blake3Hash.Of("the other block"u8);
+        // Every prevote for a block at height 1 goes out with a conflicting twin for another block, same height and round.
+        byzantine.Network.Outgoing = message =>
+        {
+            if (message is VoteMessage { Vote: { Type: VoteType.Prevote, BlockHash: { } hash } vote } && vote.Height == new Height(1) && hash != other)
+            {
+                byzantine.Network.Broadcast(new VoteMessage(Vote.Sign(chainId, VoteType.Prevote, vote.Height, vote.Round, other, byzantine.Key)));
+            }
+            return message;
+        };
+        var bonded = byzantine.Chain.Chain.GetAccount(byzantine.Key.Address).Bonded.Value;
+
+        _cluster.Start();
+        ulong height = 1;
+        while (!_cluster.Nodes.All(n => n.Chain.Chain.GetValidator(byzantine.Key.Address)!.Jailed))
+        {
+            Assert.True(height < 20, "the equivocating validator was never jailed");
+            foreach (var node in _cluster.Nodes.Take(3))
+            {
+                await node.FinalizeThrough(height);
+            }
+            height++;
+        }
+
+        var honest = _cluster.Nodes.Take(3).ToList();
+        var slashed = bonded - bonded * byzantine.Chain.Chain.Parameters.EquivocationSlashBasisPoints / 10_000;
+        var submissions = honest.Select(n => n.Chain.Chain).Select(c => Enumerable.Range(1, (int)c.Height.Value)
+            .SelectMany(h => c.GetBlock(new Height((ulong)h))!.Transactions)
+            .Count(tx => tx.Transaction.Payload is SubmitEvidence submit && submit.Evidence.Validator == byzantine.Key.Address)).ToList();
+        Assert.All(submissions, count => Assert.Equal(1, count));
+        Assert.All(_cluster.Nodes, node =>
+        {
+            Assert.Equal(slashed, node.Chain.Chain.GetAccount(byzantine.Key.Address).Bonded.Value);
+            Assert.False(node.Chain.Chain.GetValidatorSet().Contains(byzantine.Key.Address));
+        });
+        // The three honest validators go on alone.
+        foreach (var node in honest)
+        {
+            await node.FinalizeThrough(height + 1);
+        }
+        AssertSameChain(honest, height + 1);
+    }
+
+    [Fact]
     public async Task Validator_restarted_mid_run_replays_its_WAL_and_keeps_finalizing()
     {
         _cluster.Start();

@@ -6,6 +6,7 @@ using Pocc.Core.Hashing;
 using Pocc.Ledger;
 using Pocc.Ledger.Blocks;
 using Pocc.Ledger.Chain;
+using Pocc.Ledger.Consensus;
 using Pocc.Ledger.Mempool;
 using Pocc.Ledger.Primitives;
 using Pocc.Ledger.State;
@@ -267,9 +268,29 @@ public sealed partial class TendermintEngine : IConsensusEngine
                     CommitDecided(decision);
                     break;
                 case ReportEvidence evidence:
-                    _logger.LogWarning("Validator {Validator} signed conflicting votes at height {Height}", evidence.Evidence.First.Validator, evidence.Evidence.First.Height);
+                    SubmitEvidence(evidence.Evidence);
                     break;
             }
+        }
+    }
+
+    /// <summary>
+    /// Turns equivocation the machine saw into a transaction from this validator's account, paying the minimum fee,
+    /// into the pool: it is gossiped and included like any transaction, and the block that includes it slashes and
+    /// jails. Every honest validator that saw both votes submits; the first included wins, the rest are refused as
+    /// duplicates and cost nothing.
+    /// </summary>
+    private void SubmitEvidence(DuplicateVoteEvidence evidence)
+    {
+        _logger.LogWarning("Validator {Validator} signed conflicting votes at height {Height}; submitting evidence", evidence.First.Validator, evidence.First.Height);
+        var tx = _signer.SignTransaction(_chain.ChainId, _pool.NextNonce(_signer.Address), _chain.Parameters.MinimumFee, new Ledger.Consensus.SubmitEvidence(evidence));
+        try
+        {
+            _pool.Add(tx);
+        }
+        catch (LedgerException e)
+        {
+            _logger.LogWarning("Could not submit evidence against {Validator}: {Code} {Reason}", evidence.First.Validator, e.Code, e.Message);
         }
     }
 
