@@ -40,9 +40,6 @@ public sealed class KeyPairConsensusSigner(KeyPair key) : IConsensusSigner
 
     public VrfProof ProveBeacon(ReadOnlySpan<byte> alpha) => Ecvrf.Prove(key, alpha);
 
-    public SignedTransaction SignTransaction(ChainId chainId, ulong nonce, Amount fee, TransactionPayload payload)
-    {
-        var tx = new Transaction(chainId, key.PublicKey, nonce, fee, payload);
-        return new SignedTransaction(tx, key.Sign(tx.SigningBytes()));
-    }
+    public SignedTransaction SignTransaction(ChainId chainId, ulong nonce, Amount fee, TransactionPayload payload) =>
+        new Transaction(chainId, key.PublicKey, nonce, fee, payload).Sign(key);
 }

@@ -58,6 +58,19 @@ public sealed class BadInputTests
     }
 
     [Fact]
+    public async Task Unjail_from_an_account_that_is_no_jailed_validator_is_refused_with_its_code()
+    {
+        var before = await _node.Node.AccountAsync(_node.SecondAddress);
+
+        var result = await PoccProcess.RunAsync("tx", "unjail", "--key", _node.SecondKeyFile, "--wait", "--node", _node.Url);
+
+        CliAssert.FailedCleanly(result);
+        Assert.Contains("unjail.not_jailed", result.Stderr, StringComparison.Ordinal);
+        var after = await _node.Node.AccountAsync(_node.SecondAddress);
+        Assert.Equal(before["nonce"]!.GetValue<ulong>(), after["nonce"]!.GetValue<ulong>());
+    }
+
+    [Fact]
     public async Task Query_of_an_unknown_transaction_exits_with_code_3()
     {
         var result = await PoccProcess.RunAsync("query", "tx", new string('0', 64), "--node", _node.Url);
