@@ -212,7 +212,7 @@ public static class TaskCommand
         var node = CommonOptions.Node();
         var json = CommonOptions.Json();
         var command = new Command("verify",
-            "Re-check a committed result here and compare with the chain's verdict: for a product fetch A, B and C (checked against their roots), derive the challenge seed from the commit block's hash and run Freivalds; for a STARK task fetch the inputs and the result and check its proof")
+            "Re-check a committed result here and compare with the chain's verdict: for a product fetch A, B and C (checked against their roots), derive the challenge seed from the beacon of the block after the commitment and run Freivalds; for a STARK task fetch the inputs and the result and check its proof")
         {
             id, node, json,
         };
