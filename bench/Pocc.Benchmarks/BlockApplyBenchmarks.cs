@@ -1,6 +1,6 @@
-using Pocc.Core.Crypto.Vrf;
 using BenchmarkDotNet.Attributes;
 using Pocc.Core.Crypto;
+using Pocc.Core.Crypto.Vrf;
 using Pocc.Ledger.Blocks;
 using Pocc.Ledger.Chain;
 using Pocc.Ledger.Genesis;

@@ -1,7 +1,7 @@
-using Pocc.Core.Crypto.Vrf;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
 using Pocc.Core.Crypto;
+using Pocc.Core.Crypto.Vrf;
 using Pocc.Core.Encoding;
 using Pocc.Core.Hashing;
 using Pocc.Ledger.Blocks;

@@ -1,5 +1,5 @@
-using Pocc.Core.Crypto.Vrf;
 using Pocc.Core.Addressing;
+using Pocc.Core.Crypto.Vrf;
 using Pocc.Core.Encoding;
 using Pocc.Core.Hashing;
 using Pocc.Ledger.Blocks;

@@ -1,5 +1,5 @@
-using Pocc.Core.Crypto.Vrf;
 using Pocc.Core.Crypto;
+using Pocc.Core.Crypto.Vrf;
 using Pocc.Ledger.Blocks;
 using Pocc.Ledger.Chain;
 using Pocc.Ledger.Genesis;

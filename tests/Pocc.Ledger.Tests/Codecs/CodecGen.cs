@@ -1,7 +1,7 @@
-using Pocc.Core.Crypto.Vrf;
 using CsCheck;
 using Pocc.Core.Addressing;
 using Pocc.Core.Crypto;
+using Pocc.Core.Crypto.Vrf;
 using Pocc.Core.Encoding;
 using Pocc.Core.Hashing;
 using Pocc.Ledger.Blocks;
@@ -62,6 +62,17 @@ internal static class CodecGen
         (height, round, blockHash, signatures) => new Commit(new Height(height), round, blockHash,
             [.. signatures.DistinctBy(s => s.Item1).OrderBy(s => s.Item1).Select(s => new CommitSignature(s.Item1, s.Item2))]));
 
+    /// <summary>Punished offences sorted without repeats, as the canonical form requires.</summary>
+    public static readonly Gen<Validator> Validators = Gen.Select(PublicKeys, Gen.Bool, U64, U64, Gen.Select(U64, Gen.UInt).Array[0, 8], U64, Gen.Bool,
+        (key, jailed, credit, mark, punished, jailedAt, benched) => new Validator(key, jailed)
+        {
+            ComputeCredit = credit,
+            ComputeMark = mark,
+            Punished = [.. punished.Select(p => new EquivocationKey(p.Item1, p.Item2)).Distinct().Order()],
+            JailedAt = jailedAt,
+            Benched = benched,
+        });
+
     /// <summary>Unbonding entries sorted by release height, as the canonical form requires.</summary>
     public static readonly Gen<Account> Accounts = Gen.Select(U64, U64, U64, Gen.Select(U64, U64).Array[0, Account.MaxUnbondingEntries],
         (balance, nonce, bonded, entries) => new Account(new Amount(balance), nonce, new Amount(bonded),
@@ -83,6 +94,8 @@ internal sealed record Codec(string Name, Gen<byte[]> Encodings, Func<byte[], by
             bytes => Canonical.Encode(Canonical.Decode<Commit>(bytes, Commit.MaxEncodedSize))),
         new("Account", CodecGen.Accounts.Select(account => account.Encode()),
             bytes => Account.Decode(bytes).Encode()),
+        new("Validator", CodecGen.Validators.Select(validator => validator.Encode()),
+            bytes => Validator.Decode(bytes).Encode()),
     }.ToDictionary(codec => codec.Name);
 
     public static TheoryData<string> Names => [.. All.Keys];

@@ -1,3 +1,4 @@
+using CsCheck;
 using Pocc.Core.Addressing;
 using Pocc.Core.Hashing;
 using Pocc.Ledger.Consensus;
@@ -34,6 +35,20 @@ public sealed class CommitteeTests
         }
         // 20 possible committees; 50 beacons that all drew one or two of them would mean the beacon is ignored.
         Assert.True(committees.Count >= 5, $"only {committees.Count} distinct committees");
+    }
+
+    [Fact]
+    public void Any_draw_seats_min_of_seats_and_candidates_distinct_candidates_in_address_order()
+    {
+        Gen.Select(Gen.ULong[1, 1_000_000_000_000].Array[1, 6], Gen.Int[1, 8], Gen.UInt).Sample((weights, seats, seed) =>
+        {
+            var candidates = Candidates(weights);
+            var drawn = Committee.Draw(BeaconOf((int)seed), candidates, seats);
+            Assert.Equal(Math.Min(seats, candidates.Count), drawn.Count);
+            Assert.Equal(drawn.Distinct().Order(), drawn);
+            Assert.All(drawn, a => Assert.Contains(candidates, c => c.Address == a));
+            Assert.Equal(drawn, Committee.Draw(BeaconOf((int)seed), candidates, seats));
+        });
     }
 
     [Fact]

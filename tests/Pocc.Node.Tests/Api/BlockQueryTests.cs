@@ -1,7 +1,7 @@
-using Pocc.Core.Crypto.Vrf;
 using System.Globalization;
 using Pocc.Core.Addressing;
 using Pocc.Core.Crypto;
+using Pocc.Core.Crypto.Vrf;
 using Pocc.Ledger.Blocks;
 using Pocc.Ledger.Primitives;
 using Pocc.Node.Tests.Builders;
