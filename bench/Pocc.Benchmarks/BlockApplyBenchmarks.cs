@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using Pocc.Core.Crypto;
+using Pocc.Core.Crypto.Vrf;
 using Pocc.Ledger.Blocks;
 using Pocc.Ledger.Chain;
 using Pocc.Ledger.Genesis;
@@ -76,7 +77,7 @@ public class BlockApplyBenchmarks
         var transactions = _next ?? throw new InvalidOperationException("no block prepared: the iteration setup did not run before this invocation");
         _next = null;
         var height = _chain.Height.Next;
-        var proposed = _chain.Propose(transactions, _validator.Address, timestampMs: height.Value * 1_000);
+        var proposed = _chain.Propose(transactions, _validator.Address, timestampMs: height.Value * 1_000, alpha => Ecvrf.Prove(_validator, alpha));
         if (proposed.Rejected.Count != 0)
         {
             throw new InvalidOperationException($"the proposal left out {proposed.Rejected.Count} transactions, first: {proposed.Rejected[0].Code}");

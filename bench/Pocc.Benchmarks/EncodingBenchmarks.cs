@@ -1,6 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
 using Pocc.Core.Crypto;
+using Pocc.Core.Crypto.Vrf;
 using Pocc.Core.Encoding;
 using Pocc.Core.Hashing;
 using Pocc.Ledger.Blocks;
@@ -47,7 +48,8 @@ public class EncodingBenchmarks
             Block.ComputeTransactionsRoot(transactions),
             BlockTransactions,
             Blake3Hash.Of("state"u8),
-            _keys[0].Address);
+            _keys[0].Address,
+            Ecvrf.Prove(_keys[0], "beacon"u8));
         _block = new Block(header, transactions);
         _blockBytes = _block.Encode();
         if (Block.Decode(_blockBytes).Transactions.Count != BlockTransactions || !SignedTransaction.Decode(_transferBytes).Encoded.SequenceEqual(_transferBytes))

@@ -38,6 +38,7 @@ public static class LedgerErrors
     public const string BlockWrongStateRoot = "block.wrong_state_root";
     public const string BlockBadCommit = "block.bad_commit";
     public const string BlockVerdictMismatch = "block.verdict_mismatch";
+    public const string BlockBadBeacon = "block.bad_beacon";
     public const string WorkerExists = "worker.already_registered";
     public const string WorkerNotFound = "worker.not_found";
     public const string InvalidTask = "task.invalid";
@@ -54,4 +55,7 @@ public static class LedgerErrors
     public const string EvidenceTooOld = "evidence.too_old";
     public const string EvidenceDuplicate = "evidence.duplicate";
     public const string EvidenceRecordFull = "evidence.record_full";
+    public const string NotJailed = "unjail.not_jailed";
+    public const string JailNotServed = "unjail.too_early";
+    public const string StakeBelowMinimum = "unjail.stake_below_minimum";
 }

@@ -123,6 +123,6 @@ public sealed partial class Simulation
 
         private static BlockHeader Header(BlockHeader header, ulong? timestampMs = null, Hash32? transactionsRoot = null, uint? transactionCount = null, Hash32? stateRoot = null) =>
             new(header.ChainId, header.Height, timestampMs ?? header.TimestampMs, header.PreviousHash, header.LastCommitHash,
-                transactionsRoot ?? header.TransactionsRoot, transactionCount ?? header.TransactionCount, stateRoot ?? header.StateRoot, header.Proposer);
+                transactionsRoot ?? header.TransactionsRoot, transactionCount ?? header.TransactionCount, stateRoot ?? header.StateRoot, header.Proposer, header.BeaconProof);
     }
 }

@@ -9,8 +9,10 @@ using Pocc.Client;
 using Pocc.Client.Models;
 using Pocc.Client.Tasks;
 using Pocc.Client.Transactions;
+using Pocc.Core.Crypto.Vrf;
 using Pocc.Core.Hashing;
 using Pocc.Core.Matrices;
+using Pocc.Ledger.Consensus;
 using Pocc.Ledger.Primitives;
 using Pocc.Ledger.Tasks;
 using Pocc.Proofs.Freivalds;
@@ -210,7 +212,7 @@ public static class TaskCommand
         var node = CommonOptions.Node();
         var json = CommonOptions.Json();
         var command = new Command("verify",
-            "Re-check a committed result here and compare with the chain's verdict: for a product fetch A, B and C (checked against their roots), derive the challenge seed from the commit block's hash and run Freivalds; for a STARK task fetch the inputs and the result and check its proof")
+            "Re-check a committed result here and compare with the chain's verdict: for a product fetch A, B and C (checked against their roots), derive the challenge seed from the beacon of the block after the commitment and run Freivalds; for a STARK task fetch the inputs and the result and check its proof")
         {
             id, node, json,
         };
@@ -229,11 +231,12 @@ public static class TaskCommand
                 return await StarkTaskCommands.VerifyAsync(client, task, committed, result.GetValue(json), output, url, cancellationToken).ConfigureAwait(false);
             }
 
-            // The challenges depend on the hash of the block that recorded the commitment, which the worker could not
-            // know when it chose its result; recompute the seed here rather than take the node's.
-            var block = await client.GetBlockAsync(task.CommitHeight, cancellationToken: cancellationToken).ConfigureAwait(false);
-            var blockHash = Hash32.TryParse(block.Hash, out var parsed) ? parsed : throw new CliException($"block {task.CommitHeight} has no valid hash in the node's answer");
-            var seed = TaskRules.ChallengeSeed(blockHash, task.ToLedgerTask());
+            // The challenges depend on the beacon of the block after the one that recorded the commitment, which the
+            // worker could not know when it chose its result; recompute the seed here rather than take the node's.
+            ulong seedHeight = task.CommitHeight + 1;
+            var block = await client.GetBlockAsync(seedHeight, cancellationToken: cancellationToken).ConfigureAwait(false);
+            var beacon = Beacon.FromProof(ParseBeaconProof(block.Header.BeaconProof, seedHeight));
+            var seed = TaskRules.ChallengeSeed(beacon, task.ToLedgerTask());
             bool seedMatches = task.ChallengeSeed is not { } nodeSeed || nodeSeed == seed;
 
             var type = task.ElementType;
@@ -266,7 +269,8 @@ public static class TaskCommand
                 ["kind"] = WireNames.Name(task.Kind),
                 ["result"] = committed.Root.ToString(),
                 ["commit_height"] = task.CommitHeight,
-                ["commit_block_hash"] = blockHash.ToString(),
+                ["seed_height"] = seedHeight,
+                ["beacon"] = beacon.ToString(),
                 ["challenge_seed"] = seed.ToString(),
                 ["challenge_seed_matches_node"] = seedMatches,
                 ["accepted"] = accepted,
@@ -280,7 +284,7 @@ public static class TaskCommand
             };
             var text = new StringBuilder();
             text.AppendLine(CultureInfo.InvariantCulture, $"task {task.Id}: {WireNames.Name(task.Kind)} {task.ShapeText}, result {committed.Root} committed at height {task.CommitHeight}");
-            text.AppendLine(CultureInfo.InvariantCulture, $"challenge seed {seed} (from block {task.CommitHeight}, hash {blockHash}){(task.ChallengeSeed is null ? "" : seedMatches ? "; the node derives the same" : $"; the node says {task.ChallengeSeed}: MISMATCH")}");
+            text.AppendLine(CultureInfo.InvariantCulture, $"challenge seed {seed} (from the beacon {beacon} of block {seedHeight}){(task.ChallengeSeed is null ? "" : seedMatches ? "; the node derives the same" : $"; the node says {task.ChallengeSeed}: MISMATCH")}");
             text.AppendLine(CultureInfo.InvariantCulture, $"local check: {(malformed is not null ? "rejected: malformed result: " + malformed : check!.Reason)}");
             return await ReportVerificationAsync(output, result.GetValue(json), task, accepted, seedMatches, report, text, downloadMs, verifyMs, url).ConfigureAwait(false);
         }));
@@ -418,6 +422,18 @@ public static class TaskCommand
                 $"{option}: blob {root} is {size} bytes, but a {rows}x{cols} matrix blob is {expected} bytes (check --m, --k, --n)"));
         }
         return new BlobRef(root, size);
+    }
+
+    private static VrfProof ParseBeaconProof(string hex, ulong height)
+    {
+        try
+        {
+            return VrfProof.Parse(hex);
+        }
+        catch (FormatException)
+        {
+            throw new CliException($"block {height} has no valid beacon proof in the node's answer");
+        }
     }
 
     /// <summary>A blob root given on the command line, with a clear error.</summary>

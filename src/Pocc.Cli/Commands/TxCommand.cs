@@ -10,7 +10,7 @@ using Pocc.Ledger.Transactions;
 
 namespace Pocc.Cli.Commands;
 
-/// <summary><c>pocc tx transfer|bond|unbond</c>: sign a transaction locally and submit it to a node.</summary>
+/// <summary><c>pocc tx transfer|bond|unbond|unjail|...</c>: sign a transaction locally and submit it to a node.</summary>
 public static class TxCommand
 {
     /// <summary>How long --wait waits for a transaction to be finalized, and <c>task submit</c> for its posting.</summary>
@@ -50,7 +50,10 @@ public static class TxCommand
         var withdrawStake = WithCommonOptions(new Command("withdraw-worker-stake", "Withdraw worker stake (no task in hand); it returns to the balance after the unbonding period") { withdrawStakeAmount },
             (result, _) => new Ledger.Tasks.WithdrawWorkerStake(new Amount(result.GetValue(withdrawStakeAmount))));
 
-        return new Command("tx", "Sign and submit transactions") { transfer, bond, unbond, addStake, withdrawStake };
+        var unjail = WithCommonOptions(new Command("unjail", "Return your jailed validator to the set once jail_blocks have passed since it was jailed (still bonded at least the validator minimum)"),
+            (_, _) => new Ledger.Consensus.Unjail());
+
+        return new Command("tx", "Sign and submit transactions") { transfer, bond, unbond, addStake, withdrawStake, unjail };
     }
 
     private static Option<ulong> AmountOption() => new("--amount") { Description = "Amount in base units", Required = true };

@@ -83,7 +83,9 @@ public sealed record HeaderModel(
     string TransactionsRoot,
     uint TransactionCount,
     string StateRoot,
-    string Proposer);
+    string Proposer,
+    string BeaconProof,
+    string Beacon);
 
 public sealed record CommitSignatureModel(string Validator, string Signature);
 

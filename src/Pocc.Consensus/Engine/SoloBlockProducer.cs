@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Pocc.Core.Crypto;
+using Pocc.Core.Crypto.Vrf;
 using Pocc.Ledger;
 using Pocc.Ledger.Blocks;
 using Pocc.Ledger.Chain;
@@ -82,7 +83,8 @@ public sealed class SoloBlockProducer : IConsensusEngine
     public FinalizedBlock ProduceBlock()
     {
         var candidates = _pool.Reap(_chain.Parameters.MaxBlockTransactions);
-        var proposed = _chain.Propose(candidates, _validatorKey.Address, (ulong)_time.GetUtcNow().ToUnixTimeMilliseconds());
+        var proposed = _chain.Propose(candidates, _validatorKey.Address, (ulong)_time.GetUtcNow().ToUnixTimeMilliseconds(),
+            alpha => Ecvrf.Prove(_validatorKey, alpha));
         var header = proposed.Block.Header;
         var signature = _validatorKey.Sign(Commit.SigningBytes(_chain.ChainId, header.Height, 0, proposed.Block.Hash));
         var commit = new Commit(header.Height, 0, proposed.Block.Hash, [new CommitSignature(_validatorKey.Address, signature)]);

@@ -5,16 +5,18 @@ using Pocc.Ledger.State;
 namespace Pocc.Consensus.Tendermint;
 
 /// <summary>
-/// Proposers in proportion to voting power, spread evenly rather than in bursts: the smooth weighted round-robin
-/// (each step every validator gains its power in priority, the highest goes and loses the total power). One cycle
+/// Proposers in proportion to <see cref="ValidatorPower.ProposerWeight"/> (1 + verified compute, scaled; see
+/// <see cref="Ledger.Consensus.ProposerWeight"/>), spread evenly rather than in bursts: the smooth weighted round-robin
+/// (each step every validator gains its weight in priority, the highest goes and loses the total weight; ties go to
+/// the lowest address). One cycle
 /// is precomputed from the validator set alone, and (height + round) indexes into it, so the answer needs no state
 /// carried between heights and every node computes the same one. Integer arithmetic only.
 /// </summary>
 public sealed class WeightedRoundRobinProposer : IProposerSelector
 {
     /// <summary>
-    /// Longest cycle kept. Powers are stake in base units, far too large to cycle through; they are scaled down so
-    /// the cycle fits, which keeps every validator at least one slot and shares within one slot in MaxCycle.
+    /// Longest cycle kept. Weights can be far too large to cycle through; they are scaled down so the cycle fits,
+    /// which keeps every validator at least one slot and shares within one slot in MaxCycle.
     /// </summary>
     public const int MaxCycle = 4096;
 
@@ -23,13 +25,19 @@ public sealed class WeightedRoundRobinProposer : IProposerSelector
     public WeightedRoundRobinProposer(ValidatorSet validators)
     {
         ArgumentNullException.ThrowIfNull(validators);
-        if (validators.Count == 0 || validators.TotalPower == 0)
+        if (validators.Count == 0)
         {
-            throw new ArgumentException("a proposer needs a validator set with voting power", nameof(validators));
+            throw new ArgumentException("a proposer needs a non-empty validator set", nameof(validators));
         }
         // Sorted by address so ties go the same way on every node whatever order the set was built in.
-        var members = validators.Members.Where(m => m.Power > 0).OrderBy(m => m.Address).ToArray();
-        var weights = Scale(members.Select(m => m.Power).ToArray(), validators.TotalPower);
+        var members = validators.Members.OrderBy(m => m.Address).ToArray();
+        UInt128 totalWeight = 0;
+        foreach (var member in members)
+        {
+            ArgumentOutOfRangeException.ThrowIfZero(member.ProposerWeight);
+            totalWeight += member.ProposerWeight;
+        }
+        var weights = Scale(members.Select(m => m.ProposerWeight).ToArray(), totalWeight);
         long total = weights.Sum();
         _cycle = new Address[total];
         var priority = new long[members.Length];
@@ -49,7 +57,7 @@ public sealed class WeightedRoundRobinProposer : IProposerSelector
         }
     }
 
-    /// <summary>The proposers of one full cycle, in order; each validator appears in proportion to its (scaled) power.</summary>
+    /// <summary>The proposers of one full cycle, in order; each validator appears in proportion to its (scaled) weight.</summary>
     public IReadOnlyList<Address> Cycle => _cycle;
 
     public Address Proposer(Height height, int round)
@@ -59,25 +67,25 @@ public sealed class WeightedRoundRobinProposer : IProposerSelector
         return _cycle[(height.Value % length + (ulong)round % length) % length];
     }
 
-    private static long[] Scale(ulong[] powers, ulong totalPower)
+    private static long[] Scale(ulong[] raw, UInt128 total)
     {
         ulong divisor = 0;
-        foreach (ulong power in powers)
+        foreach (ulong weight in raw)
         {
-            divisor = Gcd(divisor, power);
+            divisor = Gcd(divisor, weight);
         }
-        var weights = new long[powers.Length];
-        if (totalPower / divisor <= MaxCycle)
+        var weights = new long[raw.Length];
+        if (total / divisor <= MaxCycle)
         {
-            for (int i = 0; i < powers.Length; i++)
+            for (int i = 0; i < raw.Length; i++)
             {
-                weights[i] = (long)(powers[i] / divisor);
+                weights[i] = (long)(raw[i] / divisor);
             }
             return weights;
         }
-        for (int i = 0; i < powers.Length; i++)
+        for (int i = 0; i < raw.Length; i++)
         {
-            weights[i] = Math.Max(1, (long)((UInt128)powers[i] * MaxCycle / totalPower));
+            weights[i] = Math.Max(1, (long)((UInt128)raw[i] * MaxCycle / total));
         }
         return weights;
     }

@@ -2,9 +2,11 @@ using Pocc.Ledger.Consensus;
 using System.Buffers.Binary;
 using Pocc.Consensus.Tendermint;
 using Pocc.Core.Addressing;
+using Pocc.Core.Crypto.Vrf;
 using Pocc.Core.Encoding;
 using Pocc.Core.Hashing;
 using Pocc.Ledger.Primitives;
+using Pocc.Ledger.Transactions;
 
 namespace Pocc.Consensus.Wal;
 
@@ -82,6 +84,16 @@ public sealed class GuardedSigner : IConsensusSigner
             () => Canonical.Encode(_inner.SignProposal(chainId, height, round, blockHash, validRound)));
         return Proposal.Decode(message.Span);
     }
+
+    /// <summary>
+    /// Forwarded unguarded: an ECVRF proof is a deterministic function of the key and alpha, so proving twice (even
+    /// after a crash) yields the same proof and cannot equivocate; the proposal that carries the block is guarded.
+    /// </summary>
+    public VrfProof ProveBeacon(ReadOnlySpan<byte> alpha) => _inner.ProveBeacon(alpha);
+
+    /// <summary>Forwarded unguarded: a transaction is no consensus message, and its nonce already makes any one spend once.</summary>
+    public SignedTransaction SignTransaction(ChainId chainId, ulong nonce, Amount fee, TransactionPayload payload) =>
+        _inner.SignTransaction(chainId, nonce, fee, payload);
 
     private ReadOnlyMemory<byte> Sign(Height height, int round, SignStep step, byte[] signingBytes, Func<byte[]> sign)
     {

@@ -1,4 +1,5 @@
 using Pocc.Core.Addressing;
+using Pocc.Core.Crypto.Vrf;
 using Pocc.Core.Encoding;
 using Pocc.Core.Hashing;
 using Pocc.Ledger.Primitives;
@@ -9,6 +10,7 @@ namespace Pocc.Ledger.Blocks;
 /// A block's header. Its hash is the block's id. <see cref="StateRoot"/> is the root of the state after this
 /// block's transactions; <see cref="TransactionsRoot"/> is the Merkle root of their ids, so one header proves both.
 /// <see cref="TimestampMs"/> is the proposer's claim, recorded but never read by the state transition.
+/// <see cref="BeaconProof"/> is the proposer's VRF proof over the previous beacon (see <see cref="Consensus.Beacon"/>).
 /// </summary>
 public sealed record BlockHeader(
     ChainId ChainId,
@@ -19,9 +21,11 @@ public sealed record BlockHeader(
     Hash32 TransactionsRoot,
     uint TransactionCount,
     Hash32 StateRoot,
-    Address Proposer) : ICanonical<BlockHeader>
+    Address Proposer,
+    VrfProof BeaconProof) : ICanonical<BlockHeader>
 {
-    public const byte Version = 1;
+    /// <summary>Version 2 added <see cref="BeaconProof"/>; version 1 headers are no longer accepted.</summary>
+    public const byte Version = 2;
     public const int MaxEncodedSize = 512;
 
     // A cache of the encoding's hash. It is not part of the header: `with` starts without it (see the copy
@@ -41,12 +45,14 @@ public sealed record BlockHeader(
         TransactionCount = original.TransactionCount;
         StateRoot = original.StateRoot;
         Proposer = original.Proposer;
+        BeaconProof = original.BeaconProof;
     }
 
     public bool Equals(BlockHeader? other) =>
         other is not null && ChainId == other.ChainId && Height == other.Height && TimestampMs == other.TimestampMs
         && PreviousHash == other.PreviousHash && LastCommitHash == other.LastCommitHash && TransactionsRoot == other.TransactionsRoot
-        && TransactionCount == other.TransactionCount && StateRoot == other.StateRoot && Proposer == other.Proposer;
+        && TransactionCount == other.TransactionCount && StateRoot == other.StateRoot && Proposer == other.Proposer
+        && BeaconProof == other.BeaconProof;
 
     public override int GetHashCode() => HashCode.Combine(Height, PreviousHash, TransactionsRoot, StateRoot);
 
@@ -62,6 +68,7 @@ public sealed record BlockHeader(
         writer.WriteU32(TransactionCount);
         writer.WriteHash(StateRoot);
         writer.WriteAddress(Proposer);
+        writer.WriteFixed(BeaconProof.Bytes);
     }
 
     public static BlockHeader Read(ref CanonicalReader reader)
@@ -81,6 +88,7 @@ public sealed record BlockHeader(
             reader.ReadHash(),
             reader.ReadU32(),
             reader.ReadHash(),
-            reader.ReadAddress());
+            reader.ReadAddress(),
+            new VrfProof(reader.ReadFixed(VrfProof.Size)));
     }
 }

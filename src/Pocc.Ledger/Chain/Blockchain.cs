@@ -1,7 +1,9 @@
 using Pocc.Core.Addressing;
+using Pocc.Core.Crypto.Vrf;
 using Pocc.Core.Hashing;
 using Pocc.Core.Merkle;
 using Pocc.Ledger.Blocks;
+using Pocc.Ledger.Consensus;
 using Pocc.Ledger.Genesis;
 using Pocc.Ledger.Primitives;
 using Pocc.Ledger.State;
@@ -44,6 +46,7 @@ public sealed class Blockchain : IDisposable
         Parameters = genesis.GetParameters();
         Transition = new StateTransition(ChainId, Parameters);
         _headHash = GenesisHash;
+        _beacon = Consensus.Beacon.Genesis(GenesisHash);
     }
 
     public ChainId ChainId { get; }
@@ -61,6 +64,8 @@ public sealed class Blockchain : IDisposable
     public Height Height => Read(() => _headHeader?.Height ?? Height.Genesis);
 
     private Hash32 _headHash;
+    // The head's beacon (derived from its header's proof, so it needs no storage of its own).
+    private Hash32 _beacon;
     // The last supply check and the head it was made at; readers may race to refresh it, with the same answer.
     private volatile SupplyCheck? _supplyCheck;
     private volatile TaskCensus? _taskCensus;
@@ -70,6 +75,9 @@ public sealed class Blockchain : IDisposable
     private sealed record TaskCensus(Hash32 Head, IReadOnlyDictionary<TaskState, long> Counts);
 
     public Hash32 HeadHash => Read(() => _headHash);
+
+    /// <summary>The beacon after the head: the genesis beacon before block 1, then each block's VRF output.</summary>
+    public Hash32 Beacon => Read(() => _beacon);
 
     public BlockHeader? HeadHeader => Read(() => _headHeader);
 
@@ -116,6 +124,7 @@ public sealed class Blockchain : IDisposable
             chain._headHeader = header;
             chain._lastCommit = store.GetCommit(height);
             chain._headHash = hash;
+            chain._beacon = Consensus.Beacon.FromProof(header.BeaconProof);
         }
         else if (genesis.BuildState().Root != loaded.Root)
         {
@@ -167,14 +176,20 @@ public sealed class Blockchain : IDisposable
     /// <summary>
     /// Builds the next block from <paramref name="candidates"/> (in order): each is executed and kept, or left out
     /// with its reason. Nothing is committed; the result goes to consensus and back to <see cref="Commit(ProposedBlock, Commit)"/>.
+    /// <paramref name="proveBeacon"/> is asked, under the chain's lock so the head cannot move meanwhile, for the
+    /// proposer's VRF proof over the beacon input (<see cref="Consensus.Beacon.Alpha"/>); the caller holds the key.
     /// </summary>
-    public ProposedBlock Propose(IReadOnlyList<SignedTransaction> candidates, Address proposer, ulong timestampMs)
+    /// <exception cref="LedgerException">The proposer is not in the validator set, or its proof does not verify.</exception>
+    public ProposedBlock Propose(IReadOnlyList<SignedTransaction> candidates, Address proposer, ulong timestampMs, Func<byte[], VrfProof> proveBeacon)
     {
         var signatureOk = Verifier.VerifyAll(candidates);
         _lock.EnterUpgradeableReadLock();
         try
         {
             var height = (_headHeader?.Height ?? Height.Genesis).Next;
+            var alpha = Consensus.Beacon.Alpha(ChainId, height, _beacon);
+            var beaconProof = proveBeacon(alpha);
+            var beacon = VerifyBeacon(ValidatorSet.FromState(_state, Parameters), proposer, beaconProof, alpha);
             var changes = _state.BeginChanges();
             Transition.BeginBlock(changes, height);
             var included = new List<SignedTransaction>(Math.Min(candidates.Count, Parameters.MaxBlockTransactions));
@@ -195,7 +210,7 @@ public sealed class Blockchain : IDisposable
                 }
                 try
                 {
-                    CheckVerdict(changes, tx, height, LedgerErrors.VerdictMismatch);
+                    CheckVerdict(changes, tx, height, beacon, LedgerErrors.VerdictMismatch);
                     fees += Transition.Apply(changes, tx, height);
                     included.Add(tx);
                     bytes += tx.EncodedSize + 4;
@@ -205,7 +220,7 @@ public sealed class Blockchain : IDisposable
                     rejected.Add(new RejectedTransaction(tx, e.Code, e.Message));
                 }
             }
-            Transition.EndBlock(changes, proposer, fees, _headHash, height);
+            Transition.EndBlock(changes, proposer, fees, _headHash, height, beacon);
             var header = new BlockHeader(
                 ChainId,
                 height,
@@ -215,7 +230,8 @@ public sealed class Blockchain : IDisposable
                 Block.ComputeTransactionsRoot(included),
                 (uint)included.Count,
                 PreviewRoot(changes),
-                proposer);
+                proposer,
+                beaconProof);
             var block = new Block(header, included);
             return new ProposedBlock(block, block.Encode(), changes, _headHash, rejected);
         }
@@ -384,7 +400,7 @@ public sealed class Blockchain : IDisposable
         Require(block.Transactions.Count <= Parameters.MaxBlockTransactions, LedgerErrors.BlockInvalid, "block has too many transactions");
         Require(Block.ComputeTransactionsRoot(block.Transactions) == header.TransactionsRoot, LedgerErrors.BlockInvalid, "block's transactions root does not match");
         var validators = ValidatorSet.FromState(_state, Parameters);
-        Require(validators.Contains(header.Proposer), LedgerErrors.BlockInvalid, $"proposer {header.Proposer} is not a validator");
+        var beacon = VerifyBeacon(validators, header.Proposer, header.BeaconProof, Consensus.Beacon.Alpha(ChainId, header.Height, _beacon));
         var encoded = block.Encode();
         Require(encoded.Length <= Parameters.MaxBlockBytes, LedgerErrors.BlockInvalid, "block exceeds the size limit");
         for (int i = 0; i < signatureOk.Length; i++)
@@ -401,20 +417,28 @@ public sealed class Blockchain : IDisposable
         var fees = Amount.Zero;
         foreach (var tx in block.Transactions)
         {
-            CheckVerdict(changes, tx, header.Height, LedgerErrors.BlockVerdictMismatch);
+            CheckVerdict(changes, tx, header.Height, beacon, LedgerErrors.BlockVerdictMismatch);
             fees += Transition.Apply(changes, tx, header.Height);
         }
-        Transition.EndBlock(changes, header.Proposer, fees, _headHash, header.Height);
+        Transition.EndBlock(changes, header.Proposer, fees, _headHash, header.Height, beacon);
         var root = PreviewRoot(changes);
         Require(root == header.StateRoot, LedgerErrors.BlockWrongStateRoot, $"executing the block gives state root {root}, the header claims {header.StateRoot}");
         return (encoded, changes, validators);
     }
 
+    /// <summary>The beacon <paramref name="proof"/> yields, if the proposer is in the set and the proof is its own.</summary>
+    private static Hash32 VerifyBeacon(ValidatorSet validators, Address proposer, VrfProof proof, byte[] alpha)
+    {
+        Require(validators.TryGet(proposer, out var member), LedgerErrors.BlockInvalid, $"proposer {proposer} is not a validator");
+        return Consensus.Beacon.Verify(member!.PublicKey, proof, alpha);
+    }
+
     /// <summary>
     /// A verdict is accepted only if this node's own check of the committed result agrees, with the challenge seed
-    /// taken from the hash of the block that recorded the commitment.
+    /// taken from the beacon of the block after the one that recorded the commitment (<paramref name="beacon"/> is
+    /// the beacon of the block at <paramref name="height"/>, which may be that block).
     /// </summary>
-    private void CheckVerdict(StateOverlay changes, SignedTransaction tx, Height height, string mismatchCode)
+    private void CheckVerdict(StateOverlay changes, SignedTransaction tx, Height height, Hash32 beacon, string mismatchCode)
     {
         // Only a verdict the state rules would accept is checked: anything else is refused by them with its own
         // code, and nobody can make this node verify results by sending verdicts it has no right to send.
@@ -431,10 +455,13 @@ public sealed class Blockchain : IDisposable
         {
             throw new LedgerException(mismatchCode, "this node has no result verifier, so it cannot check verdicts");
         }
-        var commitBlockHash = task.CommitHeight == (_headHeader?.Height ?? Height.Genesis)
-            ? _headHash
-            : _store.GetHeader(task.CommitHeight)?.Hash ?? throw new LedgerException(mismatchCode, $"block {task.CommitHeight} is not stored");
-        var local = _results.Verify(task, TaskRules.ChallengeSeed(commitBlockHash, task));
+        var seedHeight = task.CommitHeight.Next;
+        var seedBeacon = seedHeight == height
+            ? beacon
+            : _store.GetHeader(seedHeight) is { } seedHeader
+                ? Consensus.Beacon.FromProof(seedHeader.BeaconProof)
+                : throw new LedgerException(mismatchCode, $"block {seedHeight} is not stored");
+        var local = _results.Verify(task, TaskRules.ChallengeSeed(seedBeacon, task));
         if (local != verdict.Outcome)
         {
             throw new LedgerException(mismatchCode, $"verdict {verdict.Outcome} on task {task.Id} disagrees with this node's check ({local})");
@@ -485,15 +512,18 @@ public sealed class Blockchain : IDisposable
         return (IReadOnlyDictionary<TaskState, long>)counts;
     });
 
-    /// <summary>The block hash that seeds a committed task's challenges, once that block is final.</summary>
+    /// <summary>
+    /// The seed of a committed task's challenges: from the beacon of the block after the commitment, so it is fixed
+    /// only after the result is, and neither the worker nor one proposer can steer it. Null until that block is final.
+    /// </summary>
     public Hash32? ChallengeSeedFor(ComputeTask task)
     {
         if (task.State is not (TaskState.Committed or TaskState.Verified or TaskState.Settled or TaskState.Rejected) || task.CommitHeight == Height.Genesis)
         {
             return null;
         }
-        var header = _store.GetHeader(task.CommitHeight);
-        return header is null ? null : TaskRules.ChallengeSeed(header.Hash, task);
+        var header = _store.GetHeader(task.CommitHeight.Next);
+        return header is null ? null : TaskRules.ChallengeSeed(Consensus.Beacon.FromProof(header.BeaconProof), task);
     }
 
     /// <summary>Persists the block (readers still see the previous head meanwhile), then switches the in-memory state to it.</summary>
@@ -508,6 +538,7 @@ public sealed class Blockchain : IDisposable
             _lastCommit = commit;
             _headSigners = signers;
             _headHash = block.Hash;
+            _beacon = Consensus.Beacon.FromProof(block.Header.BeaconProof);
         }
         finally
         {

@@ -87,7 +87,7 @@ public sealed class EvidenceRules
 
         var punished = LivePunishments(validator, height);
         punished.Add(evidence.Key);
-        state.SetValidator(evidence.Validator, validator with { Jailed = true, Punished = [.. punished] });
+        state.SetValidator(evidence.Validator, validator with { Jailed = true, JailedAt = height.Value, Punished = [.. punished] });
         return slashed;
     }
 

@@ -183,6 +183,9 @@ public sealed record GenesisParameters
     [JsonPropertyName("epoch_length_blocks")] public ulong EpochLengthBlocks { get; init; } = Defaults.EpochLengthBlocks;
     [JsonPropertyName("compute_units_per_power")] public ulong ComputeUnitsPerPower { get; init; } = Defaults.ComputeUnitsPerPower;
     [JsonPropertyName("compute_power_cap_basis_points")] public ulong ComputePowerCapBasisPoints { get; init; } = Defaults.ComputePowerCapBasisPoints;
+    [JsonPropertyName("max_validators")] public uint MaxValidators { get; init; } = Defaults.MaxValidators;
+    [JsonPropertyName("jail_blocks")] public ulong JailBlocks { get; init; } = Defaults.JailBlocks;
+    [JsonPropertyName("minimum_validator_stake")] public ulong MinimumValidatorStake { get; init; } = Defaults.MinimumValidatorStake.Value;
 
     public ChainParameters ToChainParameters() => new()
     {
@@ -208,5 +211,8 @@ public sealed record GenesisParameters
         EpochLengthBlocks = EpochLengthBlocks,
         ComputeUnitsPerPower = ComputeUnitsPerPower,
         ComputePowerCapBasisPoints = ComputePowerCapBasisPoints,
+        MaxValidators = MaxValidators,
+        JailBlocks = JailBlocks,
+        MinimumValidatorStake = new Amount(MinimumValidatorStake),
     };
 }

@@ -6,7 +6,7 @@ namespace Pocc.Ledger.State;
 /// <summary>The chain's economic and size rules, fixed at genesis and committed to by the genesis hash.</summary>
 public sealed record ChainParameters
 {
-    public const byte Version = 1;
+    public const byte Version = 2;
     private const ulong BasisPointsPerWhole = 10_000;
 
     /// <summary>Newly minted tokens paid to the proposer of every block.</summary>
@@ -73,6 +73,18 @@ public sealed record ChainParameters
     /// <summary>The most voting power compute may add, as a share of the validator's stake-based power, in basis points (at most 10,000).</summary>
     public ulong ComputePowerCapBasisPoints { get; init; } = 5_000;
 
+    /// <summary>
+    /// The committee size: when more bonded, unjailed validators exist at an epoch boundary, the beacon draws this many
+    /// of them, weighted by stake, to be the validator set for the next epoch (see <see cref="Consensus.Committee"/>).
+    /// </summary>
+    public uint MaxValidators { get; init; } = 100;
+
+    /// <summary>The least bonded stake that makes a validator a member of the set (and lets a jailed one unjail).</summary>
+    public Amount MinimumValidatorStake { get; init; } = new(1);
+
+    /// <summary>Blocks a jailed validator must wait, from the block that jailed it, before an unjail transaction frees it.</summary>
+    public ulong JailBlocks { get; init; } = 100;
+
     public Amount FeeBurn(Amount fees) => fees.MulDiv(FeeBurnBasisPoints, BasisPointsPerWhole);
 
     /// <summary>Rules that make a chain unusable are refused when the genesis is loaded, not discovered later.</summary>
@@ -105,9 +117,9 @@ public sealed record ChainParameters
         {
             throw new FormatException("max_task_attempts, max_active_tasks_per_worker, unassigned_task_timeout_blocks and verdict_timeout_blocks must be at least 1");
         }
-        if (EvidenceMaxAgeBlocks == 0 || EpochLengthBlocks == 0 || ComputeUnitsPerPower == 0)
+        if (EvidenceMaxAgeBlocks == 0 || EpochLengthBlocks == 0 || ComputeUnitsPerPower == 0 || MaxValidators == 0 || MinimumValidatorStake == Amount.Zero)
         {
-            throw new FormatException("evidence_max_age_blocks, epoch_length_blocks and compute_units_per_power must be at least 1");
+            throw new FormatException("evidence_max_age_blocks, epoch_length_blocks, compute_units_per_power, max_validators and minimum_validator_stake must be at least 1");
         }
     }
 
@@ -136,5 +148,8 @@ public sealed record ChainParameters
         writer.WriteU64(EpochLengthBlocks);
         writer.WriteU64(ComputeUnitsPerPower);
         writer.WriteU64(ComputePowerCapBasisPoints);
+        writer.WriteU32(MaxValidators);
+        writer.WriteU64(JailBlocks);
+        writer.WriteU64(MinimumValidatorStake.Value);
     }
 }

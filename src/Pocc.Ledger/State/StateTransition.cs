@@ -72,7 +72,7 @@ public sealed class StateTransition
             case SubmitEvidence submit:
                 EvidenceRules.CheckShape(submit.Evidence);
                 break;
-            case CommitResult or SubmitVerdict:
+            case CommitResult or SubmitVerdict or Unjail:
                 break;
             default:
                 throw new LedgerException(LedgerErrors.Invalid, $"unsupported transaction kind {tx.Payload.Kind}");
@@ -138,6 +138,11 @@ public sealed class StateTransition
                 state.SetAccount(sender, paid);
                 _evidence.Punish(state, sender, submit.Evidence, offender, height);
                 break;
+            case Unjail:
+                var released = CheckUnjail(state, sender, paid, height);
+                state.SetAccount(sender, paid);
+                state.SetValidator(sender, released with { Jailed = false });
+                break;
             case Unbond unbond:
                 if (paid.Bonded < unbond.Amount)
                 {
@@ -190,9 +195,10 @@ public sealed class StateTransition
     /// After the transactions: settle the results verified in this block and assign posted tasks (see
     /// <see cref="TaskRules.EndBlock"/>), mint the block reward (split between those workers and the proposer),
     /// burn the fees' burn share and pay the rest of the fees to the proposer. The last block of an epoch also credits
-    /// each validator with the compute its worker verified during the epoch (see <see cref="CloseEpoch"/>).
+    /// each validator with the compute its worker verified during the epoch (see <see cref="CloseEpoch"/>) and, with
+    /// this block's <paramref name="beacon"/>, draws the next epoch's committee (see <see cref="Committee.Rotate"/>).
     /// </summary>
-    public void EndBlock(StateOverlay state, Address proposer, Amount fees, Hash32 parentHash, Height height)
+    public void EndBlock(StateOverlay state, Address proposer, Amount fees, Hash32 parentHash, Height height, Hash32 beacon)
     {
         var proposerIncome = _tasks.EndBlock(state, proposer, parentHash, height);
         var burned = Parameters.FeeBurn(fees);
@@ -206,6 +212,7 @@ public sealed class StateTransition
         if (height.Value % Parameters.EpochLengthBlocks == 0)
         {
             CloseEpoch(state);
+            Committee.Rotate(state, Parameters, beacon);
         }
     }
 
@@ -227,6 +234,25 @@ public sealed class StateTransition
                 state.SetValidator(address, validator with { ComputeCredit = credit, ComputeMark = cumulative });
             }
         }
+    }
+
+    /// <summary>The sender's validator record, if it is jailed, has served its time and is still bonded enough to rejoin.</summary>
+    private Validator CheckUnjail(StateOverlay state, Address sender, Account account, Height height)
+    {
+        var validator = state.GetValidator(sender);
+        if (validator is not { Jailed: true })
+        {
+            throw new LedgerException(LedgerErrors.NotJailed, $"{sender} is not a jailed validator");
+        }
+        if ((UInt128)validator.JailedAt + Parameters.JailBlocks > height.Value)
+        {
+            throw new LedgerException(LedgerErrors.JailNotServed, $"jailed at block {validator.JailedAt}; unjail is accepted from block {(UInt128)validator.JailedAt + Parameters.JailBlocks}");
+        }
+        if (account.Bonded < Parameters.MinimumValidatorStake)
+        {
+            throw new LedgerException(LedgerErrors.StakeBelowMinimum, $"bonded stake {account.Bonded} is below the validator minimum {Parameters.MinimumValidatorStake}");
+        }
+        return validator;
     }
 
     /// <summary>

@@ -23,7 +23,7 @@ public readonly record struct EquivocationKey(ulong Height, uint Round) : ICompa
 /// <param name="Jailed">Set by equivocation evidence; a jailed validator is not in the validator set.</param>
 public sealed record Validator(PublicKey PublicKey, bool Jailed)
 {
-    public const byte Version = 2;
+    public const byte Version = 3;
 
     /// <summary>Bounds the punishment record (entries older than the evidence age limit are pruned as new ones land).</summary>
     public const int MaxPunished = 64;
@@ -37,11 +37,17 @@ public sealed record Validator(PublicKey PublicKey, bool Jailed)
     /// <summary>The (height, round) pairs for which evidence already slashed this validator, sorted, no repeats.</summary>
     public ImmutableArray<EquivocationKey> Punished { get; init; } = [];
 
+    /// <summary>The block that last jailed it; an unjail is accepted <see cref="ChainParameters.JailBlocks"/> after it.</summary>
+    public ulong JailedAt { get; init; }
+
+    /// <summary>Left out of this epoch's committee by the beacon draw (see <see cref="Consensus.Committee"/>): bonded but not signing.</summary>
+    public bool Benched { get; init; }
+
     public bool WasPunishedFor(EquivocationKey key) => Punished.BinarySearch(key) >= 0;
 
     public bool Equals(Validator? other) =>
         other is not null && PublicKey == other.PublicKey && Jailed == other.Jailed && ComputeCredit == other.ComputeCredit
-        && ComputeMark == other.ComputeMark && Punished.SequenceEqual(other.Punished);
+        && ComputeMark == other.ComputeMark && Punished.SequenceEqual(other.Punished) && JailedAt == other.JailedAt && Benched == other.Benched;
 
     public override int GetHashCode() => HashCode.Combine(PublicKey, Jailed, ComputeCredit, ComputeMark, Punished.Length);
 
@@ -59,6 +65,8 @@ public sealed record Validator(PublicKey PublicKey, bool Jailed)
             writer.WriteU32(key.Round);
         }
         writer.WriteBool(Jailed);
+        writer.WriteU64(JailedAt);
+        writer.WriteBool(Benched);
         return writer.ToArray();
     }
 
@@ -86,6 +94,8 @@ public sealed record Validator(PublicKey PublicKey, bool Jailed)
             ComputeCredit = credit,
             ComputeMark = mark,
             Punished = count == 0 ? [] : punished.MoveToImmutable(),
+            JailedAt = reader.ReadU64(),
+            Benched = reader.ReadBool(),
         };
         reader.EnsureEnd();
         return validator;

@@ -6,10 +6,15 @@ using Pocc.Ledger.Primitives;
 namespace Pocc.Ledger.State;
 
 /// <summary>One validator with its voting power (see <see cref="Consensus.VotingPower"/>).</summary>
-public sealed record ValidatorPower(Address Address, PublicKey PublicKey, ulong Power);
+public sealed record ValidatorPower(Address Address, PublicKey PublicKey, ulong Power)
+{
+    /// <summary>Its share of proposals (see <see cref="Consensus.ProposerWeight"/>); at least 1.</summary>
+    public ulong ProposerWeight { get; init; } = 1;
+}
 
 /// <summary>
-/// The validators allowed to sign at a height: not jailed, with bonded stake; sorted by address. Each one's power is
+/// The validators allowed to sign at a height: not jailed, not benched by the committee draw, with at least
+/// <see cref="ChainParameters.MinimumValidatorStake"/> bonded; sorted by address. Each one's power is
 /// <see cref="Consensus.VotingPower.Of(ChainParameters, ulong, ulong)"/> of its bonded stake and the compute credit the
 /// last epoch boundary stored in its record, so every node derives the same set from the same state.
 /// </summary>
@@ -44,13 +49,20 @@ public sealed class ValidatorSet
         foreach (var (address, validator) in state.Validators)
         {
             var bonded = state.GetAccount(address).Bonded;
-            if (!validator.Jailed && bonded > Amount.Zero)
+            if (IsEligible(validator, bonded, parameters) && !validator.Benched)
             {
-                members.Add(new ValidatorPower(address, validator.PublicKey, Consensus.VotingPower.Of(parameters, bonded.Value, validator.ComputeCredit)));
+                members.Add(new ValidatorPower(address, validator.PublicKey, Consensus.VotingPower.Of(parameters, bonded.Value, validator.ComputeCredit))
+                {
+                    ProposerWeight = Consensus.ProposerWeight.Of(parameters, validator.ComputeCredit),
+                });
             }
         }
         return new ValidatorSet(members);
     }
+
+    /// <summary>Whether a validator may sit on the committee at all: unjailed and bonded at least the minimum.</summary>
+    public static bool IsEligible(Validator validator, Amount bonded, ChainParameters parameters) =>
+        !validator.Jailed && bonded >= parameters.MinimumValidatorStake;
 
     /// <summary>
     /// Checks that <paramref name="commit"/> finalizes <paramref name="blockHash"/> at <paramref name="height"/>:

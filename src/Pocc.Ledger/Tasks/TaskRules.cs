@@ -23,15 +23,16 @@ public sealed class TaskRules
     public TaskRules(ChainParameters parameters) => _parameters = parameters;
 
     /// <summary>
-    /// The seed of a committed result's Freivalds challenges: fixed by the hash of the block that recorded the
-    /// commitment, which did not exist when the worker chose its result.
+    /// The seed of a committed result's Freivalds challenges: fixed by <paramref name="beacon"/>, the beacon of the
+    /// block after the one that recorded the commitment, which nobody could know when the worker chose its result
+    /// and which that block's proposer cannot grind (see <see cref="Consensus.Beacon"/>).
     /// </summary>
-    public static Hash32 ChallengeSeed(Hash32 commitBlockHash, ComputeTask task)
+    public static Hash32 ChallengeSeed(Hash32 beacon, ComputeTask task)
     {
         Span<byte> buffer = stackalloc byte[ChallengeDomain.Length + 2 * Hash32.Size + 8 + 8];
         ChallengeDomain.CopyTo(buffer);
         int offset = ChallengeDomain.Length;
-        commitBlockHash.CopyTo(buffer[offset..]);
+        beacon.CopyTo(buffer[offset..]);
         offset += Hash32.Size;
         System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(buffer[offset..], task.Id);
         offset += 8;

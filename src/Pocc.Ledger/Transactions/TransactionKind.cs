@@ -13,4 +13,5 @@ public enum TransactionKind : byte
     AddWorkerStake = 8,
     WithdrawWorkerStake = 9,
     SubmitEvidence = 10,
+    Unjail = 11,
 }

@@ -23,6 +23,7 @@ public abstract record TransactionPayload
         TransactionKind.AddWorkerStake => new Tasks.AddWorkerStake(new Amount(reader.ReadU64())),
         TransactionKind.WithdrawWorkerStake => new Tasks.WithdrawWorkerStake(new Amount(reader.ReadU64())),
         TransactionKind.SubmitEvidence => Consensus.SubmitEvidence.ReadFields(ref reader),
+        TransactionKind.Unjail => new Consensus.Unjail(),
         _ => throw new CodecException(CodecException.InvalidValue, $"unknown transaction kind {(byte)kind}"),
     };
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Pocc.Core.Merkle;
 using Pocc.Ledger.Blocks;
+using Pocc.Ledger.Consensus;
 using Pocc.Ledger.State;
 using Pocc.Ledger.Tasks;
 using Pocc.Ledger.Transactions;
@@ -28,7 +29,8 @@ public static class ApiMapping
     }
 
     public static HeaderModel ToModel(BlockHeader h) => new(h.ChainId.Value, h.Height.Value, h.TimestampMs, h.PreviousHash.ToString(), h.LastCommitHash.ToString(),
-        h.TransactionsRoot.ToString(), h.TransactionCount, h.StateRoot.ToString(), h.Proposer.ToString());
+        h.TransactionsRoot.ToString(), h.TransactionCount, h.StateRoot.ToString(), h.Proposer.ToString(),
+        h.BeaconProof.ToString(), Beacon.FromProof(h.BeaconProof).ToString());
 
     public static CommitModel ToModel(Commit c) => new(c.Height.Value, c.Round, c.BlockHash.ToString(),
         [.. c.Signatures.Select(s => new CommitSignatureModel(s.Validator.ToString(), s.Signature.ToString()))]);

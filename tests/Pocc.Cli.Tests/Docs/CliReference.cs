@@ -87,7 +87,7 @@ internal static class CliReference
         | 2 | the node could not be reached or did not answer in time |
         | 3 | the node has no such thing (an HTTP 404) |
         | 4 | `task submit --wait`: the task closed without being settled; `task result`: the result is not verified (see `--unverified`); `task verify`: no committed result, or the local check rejects a result the chain has not judged |
-        | 5 | `task verify`: the local check disagrees with the chain's verdict, or the node's challenge seed is not the one derived from the commit block |
+        | 5 | `task verify`: the local check disagrees with the chain's verdict, or the node's challenge seed is not the one derived from the beacon of the block after the commitment |
 
         """;
 }

@@ -58,6 +58,20 @@ public sealed class BadInputTests
     }
 
     [Fact]
+    public async Task Unjail_from_an_account_that_is_no_jailed_validator_is_dropped_and_changes_nothing()
+    {
+        var before = await _node.Node.AccountAsync(_node.SecondAddress);
+
+        var result = await PoccProcess.RunAsync("tx", "unjail", "--key", _node.SecondKeyFile, "--wait", "--node", _node.Url);
+
+        CliAssert.FailedCleanly(result);
+        // Admission checks only nonce and fee; the chain refuses it when it executes it (unjail.not_jailed).
+        Assert.Contains("dropped", result.Stderr, StringComparison.Ordinal);
+        var after = await _node.Node.AccountAsync(_node.SecondAddress);
+        Assert.Equal(before["nonce"]!.GetValue<ulong>(), after["nonce"]!.GetValue<ulong>());
+    }
+
+    [Fact]
     public async Task Query_of_an_unknown_transaction_exits_with_code_3()
     {
         var result = await PoccProcess.RunAsync("query", "tx", new string('0', 64), "--node", _node.Url);

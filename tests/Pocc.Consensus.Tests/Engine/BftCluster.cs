@@ -42,7 +42,8 @@ internal sealed class BftCluster : IAsyncDisposable
         var genesis = GenesisBuilder.Default().WithoutValidators();
         for (int i = 0; i < Size; i++)
         {
-            genesis.WithValidator($"bft-v{i}", GenesisBuilder.DefaultValidatorStake);
+            // Funded too, so each can pay the fee of the evidence it submits before it has earned anything.
+            genesis.WithValidator($"bft-v{i}", GenesisBuilder.DefaultValidatorStake).WithAccount($"bft-v{i}", GenesisBuilder.DefaultBalance);
         }
         Nodes = Enumerable.Range(0, Size).Select(i => new Node(TestKeys.Of($"bft-v{i}"), TestChain.Create(genesis), networks[i])).ToArray();
     }

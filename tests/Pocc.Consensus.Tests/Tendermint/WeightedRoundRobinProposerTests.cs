@@ -1,6 +1,7 @@
 using CsCheck;
 using Pocc.Consensus.Tendermint;
 using Pocc.Core.Addressing;
+using Pocc.Ledger.Consensus;
 using Pocc.Ledger.Primitives;
 using Pocc.Ledger.State;
 using Pocc.Ledger.Tests.Builders;
@@ -9,27 +10,30 @@ namespace Pocc.Consensus.Tests.Tendermint;
 
 public sealed class WeightedRoundRobinProposerTests
 {
-    private static ValidatorSet Set(params ulong[] powers) =>
-        new(powers.Select((power, i) => new ValidatorPower(TestKeys.Of($"wrr-{i}").Address, TestKeys.Of($"wrr-{i}").PublicKey, power)).ToList());
+    // Voting power is deliberately unrelated to the weights: proposals follow compute, not stake.
+    private static ValidatorSet Set(params ulong[] weights) =>
+        new(weights.Select((weight, i) => new ValidatorPower(TestKeys.Of($"wrr-{i}").Address, TestKeys.Of($"wrr-{i}").PublicKey, (ulong)(100 - i)) { ProposerWeight = weight }).ToList());
+
+    private static ulong TotalWeight(ValidatorSet set) => set.Members.Aggregate(0UL, (sum, m) => sum + m.ProposerWeight);
 
     [Fact]
-    public void Each_validator_proposes_in_proportion_to_its_power_over_a_cycle()
+    public void Each_validator_proposes_in_proportion_to_its_weight_over_a_cycle()
     {
         Gen.ULong[1, 50].Array[1, 8].Sample(powers =>
         {
             var set = Set(powers);
             var cycle = new WeightedRoundRobinProposer(set).Cycle;
             ulong gcd = powers.Aggregate(0UL, (a, b) => { while (b != 0) { (a, b) = (b, a % b); } return a; });
-            Assert.Equal((int)(set.TotalPower / gcd), cycle.Count);
+            Assert.Equal((int)(TotalWeight(set) / gcd), cycle.Count);
             foreach (var member in set.Members)
             {
-                Assert.Equal((int)(member.Power / gcd), cycle.Count(a => a == member.Address));
+                Assert.Equal((int)(member.ProposerWeight / gcd), cycle.Count(a => a == member.Address));
             }
         });
     }
 
     [Fact]
-    public void Equal_powers_rotate_through_every_validator()
+    public void Equal_weights_rotate_through_every_validator()
     {
         var set = Set(5, 5, 5, 5);
         var proposer = new WeightedRoundRobinProposer(set);
@@ -44,7 +48,7 @@ public sealed class WeightedRoundRobinProposerTests
     {
         var set = Set(3, 1);
         var cycle = new WeightedRoundRobinProposer(set).Cycle;
-        var light = set.Members.Single(m => m.Power == 1).Address;
+        var light = set.Members.Single(m => m.ProposerWeight == 1).Address;
         Assert.Single(cycle, a => a == light);
         Assert.Equal(4, cycle.Count);
     }
@@ -58,15 +62,46 @@ public sealed class WeightedRoundRobinProposerTests
     }
 
     [Fact]
-    public void Huge_stakes_are_scaled_into_a_bounded_cycle_that_keeps_every_validator()
+    public void Huge_weights_are_scaled_into_a_bounded_cycle_that_keeps_every_validator()
     {
         var set = Set(1_000_000_000_000_007, 3_000_000_000_000_011, 1);
         var cycle = new WeightedRoundRobinProposer(set).Cycle;
         Assert.InRange(cycle.Count, 1, WeightedRoundRobinProposer.MaxCycle + set.Count);
         Assert.All(set.Members, m => Assert.Contains(m.Address, cycle));
-        var big = set.Members.Single(m => m.Power == 3_000_000_000_000_011).Address;
-        var small = set.Members.Single(m => m.Power == 1_000_000_000_000_007).Address;
+        var big = set.Members.Single(m => m.ProposerWeight == 3_000_000_000_000_011).Address;
+        var small = set.Members.Single(m => m.ProposerWeight == 1_000_000_000_000_007).Address;
         Assert.InRange(cycle.Count(a => a == big) - 3 * cycle.Count(a => a == small), -3, 3);
+    }
+
+    [Fact]
+    public void Over_many_heights_proposals_follow_the_weights_and_every_node_picks_the_same_proposer()
+    {
+        // Weights as FromState gives them: 1 for no compute, 1 + credit / units_per_power otherwise.
+        var parameters = new ChainParameters { ComputeUnitsPerPower = 1_000 };
+        ulong[] credits = [0, 999, 4_000, 10_000];
+        var weights = credits.Select(c => ProposerWeight.Of(parameters, c)).ToArray();
+        Assert.Equal([1UL, 1, 5, 11], weights);
+        var set = Set(weights);
+        var proposer = new WeightedRoundRobinProposer(set);
+        var again = new WeightedRoundRobinProposer(new ValidatorSet([.. set.Members.Reverse()]));
+        const int heights = 18 * 500;
+        var counts = new Dictionary<Address, int>();
+        for (ulong h = 1; h <= heights; h++)
+        {
+            var chosen = proposer.Proposer(new Height(h), 0);
+            Assert.Equal(chosen, again.Proposer(new Height(h), 0));
+            counts[chosen] = counts.GetValueOrDefault(chosen) + 1;
+        }
+        foreach (var member in set.Members)
+        {
+            Assert.Equal(heights / 18 * (int)member.ProposerWeight, counts[member.Address]);
+        }
+    }
+
+    [Fact]
+    public void Weight_saturates_instead_of_overflowing()
+    {
+        Assert.Equal(ulong.MaxValue, ProposerWeight.Of(new ChainParameters { ComputeUnitsPerPower = 1 }, ulong.MaxValue));
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using Pocc.Core.Addressing;
+using Pocc.Core.Crypto.Vrf;
 using Pocc.Core.Hashing;
 using Pocc.Ledger.Blocks;
 using Pocc.Ledger.Primitives;
@@ -22,7 +23,8 @@ internal static class Tamper
         Hash32? transactionsRoot = null,
         uint? transactionCount = null,
         Hash32? stateRoot = null,
-        Address? proposer = null) =>
+        Address? proposer = null,
+        VrfProof? beaconProof = null) =>
         new(
             chainId ?? header.ChainId,
             height ?? header.Height,
@@ -32,7 +34,8 @@ internal static class Tamper
             transactionsRoot ?? header.TransactionsRoot,
             transactionCount ?? header.TransactionCount,
             stateRoot ?? header.StateRoot,
-            proposer ?? header.Proposer);
+            proposer ?? header.Proposer,
+            beaconProof ?? header.BeaconProof);
 
     public static Block Header(Block block, Func<BlockHeader, BlockHeader> edit) => new(edit(block.Header), block.Transactions);
 

@@ -1,4 +1,5 @@
 using Pocc.Core.Crypto;
+using Pocc.Core.Crypto.Vrf;
 using Pocc.Ledger.Blocks;
 using Pocc.Ledger.Chain;
 using Pocc.Ledger.Genesis;
@@ -46,8 +47,15 @@ internal sealed class TestChain : IDisposable
 
     public IReadOnlyList<KeyPair> ValidatorKeys { get; }
 
-    /// <summary>The first genesis validator; it proposes every block this helper makes.</summary>
-    public KeyPair Proposer => ValidatorKeys[0];
+    /// <summary>The first genesis validator in the current set (the committee draw may bench some); it proposes the blocks this helper makes.</summary>
+    public KeyPair Proposer
+    {
+        get
+        {
+            var set = Chain.GetValidatorSet();
+            return ValidatorKeys.FirstOrDefault(key => set.Contains(key.Address)) ?? ValidatorKeys[0];
+        }
+    }
 
     public string DirectoryPath => _directory.Path;
 
@@ -76,7 +84,7 @@ internal sealed class TestChain : IDisposable
 
     /// <summary>Executes the next block without committing it; timestamps advance one second per height from genesis time.</summary>
     public ProposedBlock Propose(params SignedTransaction[] candidates) =>
-        Chain.Propose(candidates, Proposer.Address, Genesis.GenesisTimeMs + (Chain.Height.Value + 1) * 1000);
+        Chain.Propose(candidates, Proposer.Address, Genesis.GenesisTimeMs + (Chain.Height.Value + 1) * 1000, alpha => Ecvrf.Prove(Proposer, alpha));
 
     /// <summary>
     /// A commit for <paramref name="block"/> signed by <paramref name="signers"/> (by default every genesis validator still

@@ -1,5 +1,6 @@
 using Pocc.Core.Addressing;
 using Pocc.Core.Crypto;
+using Pocc.Ledger.Consensus;
 using Pocc.Ledger.Primitives;
 using Pocc.Ledger.Transactions;
 
@@ -15,6 +16,8 @@ internal static class Tx
     public static TxBuilder Bond(KeyPair from, ulong amount) => new(from, new Bond(new Amount(amount)));
 
     public static TxBuilder Unbond(KeyPair from, ulong amount) => new(from, new Unbond(new Amount(amount)));
+
+    public static TxBuilder Unjail(KeyPair from) => new(from, new Unjail());
 }
 
 /// <summary>An unsigned transaction being built; defaults: nonce 0, fee 10, the test chain id.</summary>

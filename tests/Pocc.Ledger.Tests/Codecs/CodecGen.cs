@@ -1,6 +1,7 @@
 using CsCheck;
 using Pocc.Core.Addressing;
 using Pocc.Core.Crypto;
+using Pocc.Core.Crypto.Vrf;
 using Pocc.Core.Encoding;
 using Pocc.Core.Hashing;
 using Pocc.Ledger.Blocks;
@@ -37,16 +38,22 @@ internal static class CodecGen
         Gen.Select(Addresses, U64, (to, amount) => (TransactionPayload)new Transfer(to, new Amount(amount))),
         U64.Select(amount => (TransactionPayload)new Bond(new Amount(amount))),
         U64.Select(amount => (TransactionPayload)new Unbond(new Amount(amount))),
-        Gen.Select(Votes, Votes, (first, second) => (TransactionPayload)new SubmitEvidence(new DuplicateVoteEvidence(first, second))));
+        Gen.Select(Votes, Votes, (first, second) => (TransactionPayload)new SubmitEvidence(new DuplicateVoteEvidence(first, second))),
+        Gen.Const<TransactionPayload>(new Unjail()));
 
     public static readonly Gen<Transaction> Transactions = Gen.Select(ChainIds, PublicKeys, U64, U64, Payloads,
         (chainId, sender, nonce, fee, payload) => new Transaction(chainId, sender, nonce, new Amount(fee), payload));
 
     public static readonly Gen<SignedTransaction> SignedTransactions = Gen.Select(Transactions, Signatures, (tx, signature) => new SignedTransaction(tx, signature));
 
-    public static readonly Gen<BlockHeader> BlockHeaders = Gen.Select(ChainIds, U64, U64, Hashes, Hashes, Hashes, Gen.UInt, Hashes, Addresses,
-        (chainId, height, time, previous, lastCommit, txRoot, txCount, stateRoot, proposer) =>
-            new BlockHeader(chainId, new Height(height), time, previous, lastCommit, txRoot, txCount, stateRoot, proposer));
+    public static readonly Gen<VrfProof> VrfProofs = Gen.Byte.Array[VrfProof.Size].Select(bytes => new VrfProof(bytes));
+
+    public static readonly Gen<BlockHeader> BlockHeaders = Gen.Select(
+        Gen.Select(ChainIds, U64, U64, Hashes, Hashes, Hashes, Gen.UInt, Hashes, Addresses,
+            (chainId, height, time, previous, lastCommit, txRoot, txCount, stateRoot, proposer) =>
+                new BlockHeader(chainId, new Height(height), time, previous, lastCommit, txRoot, txCount, stateRoot, proposer, default)),
+        VrfProofs,
+        (header, beaconProof) => header with { BeaconProof = beaconProof });
 
     public static readonly Gen<Block> Blocks = Gen.Select(BlockHeaders, SignedTransactions.Array[0, 4], (header, txs) => new Block(header, txs));
 
@@ -54,6 +61,17 @@ internal static class CodecGen
     public static readonly Gen<Commit> Commits = Gen.Select(U64, Gen.UInt, Hashes, Gen.Select(Addresses, Signatures).Array[0, 6],
         (height, round, blockHash, signatures) => new Commit(new Height(height), round, blockHash,
             [.. signatures.DistinctBy(s => s.Item1).OrderBy(s => s.Item1).Select(s => new CommitSignature(s.Item1, s.Item2))]));
+
+    /// <summary>Punished offences sorted without repeats, as the canonical form requires.</summary>
+    public static readonly Gen<Validator> Validators = Gen.Select(PublicKeys, Gen.Bool, U64, U64, Gen.Select(U64, Gen.UInt).Array[0, 8], U64, Gen.Bool,
+        (key, jailed, credit, mark, punished, jailedAt, benched) => new Validator(key, jailed)
+        {
+            ComputeCredit = credit,
+            ComputeMark = mark,
+            Punished = [.. punished.Select(p => new EquivocationKey(p.Item1, p.Item2)).Distinct().Order()],
+            JailedAt = jailedAt,
+            Benched = benched,
+        });
 
     /// <summary>Unbonding entries sorted by release height, as the canonical form requires.</summary>
     public static readonly Gen<Account> Accounts = Gen.Select(U64, U64, U64, Gen.Select(U64, U64).Array[0, Account.MaxUnbondingEntries],
@@ -76,6 +94,8 @@ internal sealed record Codec(string Name, Gen<byte[]> Encodings, Func<byte[], by
             bytes => Canonical.Encode(Canonical.Decode<Commit>(bytes, Commit.MaxEncodedSize))),
         new("Account", CodecGen.Accounts.Select(account => account.Encode()),
             bytes => Account.Decode(bytes).Encode()),
+        new("Validator", CodecGen.Validators.Select(validator => validator.Encode()),
+            bytes => Validator.Decode(bytes).Encode()),
     }.ToDictionary(codec => codec.Name);
 
     public static TheoryData<string> Names => [.. All.Keys];

@@ -96,7 +96,7 @@ public sealed class CodecRejectionTests
 
     [Theory]
     [InlineData(0)]
-    [InlineData(11)]
+    [InlineData(12)]
     [InlineData(255)]
     public void Unknown_transaction_kind_is_an_invalid_value(byte kind)
     {
@@ -142,7 +142,7 @@ public sealed class CodecRejectionTests
     public void Block_with_a_header_of_unknown_version_is_refused()
     {
         var block = new Block(Header(), []).Encode();
-        block[1] = 2; // byte 0 is the block's version, byte 1 the header's
+        block[1] = 1; // byte 0 is the block's version, byte 1 the header's; version 1 had no beacon proof
         Assert.Equal(CodecException.UnknownVersion, Fails(() => Block.Decode(block)).Code);
     }
 
@@ -197,7 +197,7 @@ public sealed class CodecRejectionTests
     [InlineData(255)]
     public void Boolean_other_than_zero_or_one_is_non_canonical(byte value)
     {
-        byte[] bytes = new Validator(new PublicKey(new byte[32]), Jailed: true).Encode();
+        byte[] bytes = new Validator(new PublicKey(new byte[32]), Jailed: false) { Benched = true }.Encode();
         Assert.Equal(1, bytes[^1]);
         bytes[^1] = value;
         Assert.Equal(CodecException.NonCanonical, Fails(() => Validator.Decode(bytes)).Code);
@@ -214,7 +214,7 @@ public sealed class CodecRejectionTests
     }
 
     private static BlockHeader Header() =>
-        new(new ChainId("pocc-test"), new Height(1), 0, Hash32.Zero, Hash32.Zero, Hash32.Zero, 0, Hash32.Zero, Address.Zero);
+        new(new ChainId("pocc-test"), new Height(1), 0, Hash32.Zero, Hash32.Zero, Hash32.Zero, 0, Hash32.Zero, Address.Zero, default);
 
     private static (Address Low, Address High) TwoAddresses()
     {

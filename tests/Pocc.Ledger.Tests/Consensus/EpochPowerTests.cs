@@ -37,6 +37,8 @@ public sealed class EpochPowerTests
         t.ProduceOk();                   // block 5 closes the epoch
         Assert.Equal(Stake + 2_000 / 10, Power(t));
         Assert.Equal(2_000UL, t.Chain.GetValidator(t.Validator.Address)!.ComputeCredit);
+        Assert.True(t.Chain.GetValidatorSet().TryGet(t.Validator.Address, out var member));
+        Assert.Equal(1 + 2_000UL / 10, member.ProposerWeight);
 
         t.ProduceEmpty(4);
         Assert.Equal(Stake + 2_000 / 10, Power(t));   // block 9: unchanged within the epoch

@@ -13,6 +13,8 @@ public sealed class ValidatorRecordTests
             ComputeCredit = 1_234,
             ComputeMark = 99_999,
             Punished = [.. punished],
+            JailedAt = 77,
+            Benched = true,
         };
 
     [Fact]

@@ -1,3 +1,4 @@
+using Pocc.Ledger.Consensus;
 using Pocc.Ledger.Tasks;
 using Pocc.Ledger.Tests.Builders;
 using static Pocc.Ledger.Tests.Builders.TestKeys;
@@ -91,7 +92,8 @@ public sealed class TaskQueryTests
         using var t = History();
         Assert.NotNull(t.Chain.ChallengeSeedFor(t.Task(1)));
         Assert.NotNull(t.Chain.ChallengeSeedFor(t.Task(2)));
-        Assert.Equal(TaskRules.ChallengeSeed(t.Chain.GetHeader(t.Task(3).CommitHeight)!.Hash, t.Task(3)), t.Chain.ChallengeSeedFor(t.Task(3)));
+        var seedHeader = t.Chain.GetHeader(t.Task(3).CommitHeight.Next)!;
+        Assert.Equal(TaskRules.ChallengeSeed(Beacon.FromProof(seedHeader.BeaconProof), t.Task(3)), t.Chain.ChallengeSeedFor(t.Task(3)));
         Assert.Null(t.Chain.ChallengeSeedFor(t.Task(4)));
         Assert.Null(t.Chain.ChallengeSeedFor(t.Task(5)));
     }

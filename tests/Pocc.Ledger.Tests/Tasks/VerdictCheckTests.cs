@@ -1,3 +1,4 @@
+using Pocc.Ledger.Consensus;
 using Pocc.Ledger.Primitives;
 using Pocc.Ledger.Tasks;
 using Pocc.Ledger.Tests.Builders;
@@ -9,7 +10,7 @@ namespace Pocc.Ledger.Tests.Tasks;
 public sealed class VerdictCheckTests
 {
     [Fact]
-    public void Verifier_gets_the_committed_task_and_a_seed_from_the_hash_of_the_block_that_recorded_the_commitment()
+    public void Verifier_gets_the_committed_task_and_a_seed_from_the_beacon_of_the_block_after_the_commitment()
     {
         using var t = TaskChain.Create();
         t.ProduceOk(TaskTx.Register(Alice));
@@ -17,8 +18,8 @@ public sealed class VerdictCheckTests
         t.ProduceOk(TaskTx.Commit(Alice, 1, Specs.Result(Specs.Mod61())));
         t.ProduceEmpty(1);
         var committed = t.Task(1);
-        var commitBlock = t.Chain.GetHeader(new Height(3))!;
-        var seed = TaskRules.ChallengeSeed(commitBlock.Hash, committed);
+        var beacon = Beacon.FromProof(t.Chain.GetHeader(new Height(4))!.BeaconProof);
+        var seed = TaskRules.ChallengeSeed(beacon, committed);
         Assert.Equal(seed, t.Chain.ChallengeSeedFor(committed));
         Assert.Empty(t.Results.Calls);
 
@@ -29,25 +30,26 @@ public sealed class VerdictCheckTests
         Assert.Equal(seed, call.Seed);
         // The settled task still names the same seed, so anyone can redo the check.
         Assert.Equal(seed, t.Chain.ChallengeSeedFor(t.Task(1)));
-        // The seed binds the block, the task and the committed result.
-        Assert.NotEqual(seed, TaskRules.ChallengeSeed(t.Chain.GetHeader(new Height(2))!.Hash, committed));
-        Assert.NotEqual(seed, TaskRules.ChallengeSeed(commitBlock.Hash, committed with { Id = 2 }));
-        Assert.NotEqual(seed, TaskRules.ChallengeSeed(commitBlock.Hash, committed with { Result = Specs.Result(Specs.Mod61(), "other") }));
+        // The seed binds the beacon, the task and the committed result; the commit block's own beacon is not it.
+        Assert.NotEqual(seed, TaskRules.ChallengeSeed(Beacon.FromProof(t.Chain.GetHeader(new Height(3))!.BeaconProof), committed));
+        Assert.NotEqual(seed, TaskRules.ChallengeSeed(beacon, committed with { Id = 2 }));
+        Assert.NotEqual(seed, TaskRules.ChallengeSeed(beacon, committed with { Result = Specs.Result(Specs.Mod61(), "other") }));
     }
 
     [Fact]
-    public void Verdict_right_after_the_commit_block_uses_the_head_hash_as_seed()
+    public void Verdict_right_after_the_commit_block_uses_that_blocks_own_beacon_as_seed()
     {
         using var t = TaskChain.Create();
         t.ProduceOk(TaskTx.Register(Alice));
         t.ProduceOk(TaskTx.Post(Dave, Specs.Mod61()));
         t.ProduceOk(TaskTx.Commit(Alice, 1, Specs.Result(Specs.Mod61())));
         var committed = t.Task(1);
-        var head = t.Chain.HeadHash;
+        Assert.Null(t.Chain.ChallengeSeedFor(committed));
 
         t.ProduceOk(TaskTx.Verdict(t.Validator, 1, TaskOutcome.Verified));
 
-        Assert.Equal(TaskRules.ChallengeSeed(head, committed), Assert.Single(t.Results.Calls).Seed);
+        Assert.Equal(TaskRules.ChallengeSeed(t.Chain.Beacon, committed), Assert.Single(t.Results.Calls).Seed);
+        Assert.Equal(TaskRules.ChallengeSeed(t.Chain.Beacon, committed), t.Chain.ChallengeSeedFor(t.Task(1)));
     }
 
     [Theory]

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Pocc.Core.Addressing;
 using Pocc.Core.Crypto;
+using Pocc.Core.Crypto.Vrf;
 using Pocc.Ledger.Blocks;
 using Pocc.Ledger.Primitives;
 using Pocc.Node.Tests.Builders;
@@ -50,7 +51,8 @@ public sealed class BlockQueryTests : IClassFixture<NodeFixture>
             headerJson.Hash("transactions_root"),
             (uint)headerJson.U64("transaction_count"),
             headerJson.Hash("state_root"),
-            Address.Parse(headerJson.Str("proposer")));
+            Address.Parse(headerJson.Str("proposer")),
+            VrfProof.Parse(headerJson.Str("beacon_proof")));
         Assert.Equal(header.Hash, block.Hash("hash"));
         Assert.Equal(TestNode.ChainId, header.ChainId.Value);
         Assert.Equal(TestKeys.Validator.Address, header.Proposer);

@@ -296,9 +296,29 @@ public sealed partial class ValidatorCore
                     break;
                 case ReportEvidence evidence:
                     EvidenceFound?.Invoke(evidence.Evidence);
-                    _logger.LogWarning("Validator {Validator} signed conflicting votes at height {Height}", evidence.Evidence.First.Validator, evidence.Evidence.First.Height);
+                    SubmitEvidence(evidence.Evidence);
                     break;
             }
+        }
+    }
+
+    /// <summary>
+    /// Turns equivocation the machine saw into a transaction from this validator's account, paying the minimum fee,
+    /// into the pool: it is gossiped and included like any transaction, and the block that includes it slashes and
+    /// jails. Every honest validator that saw both votes submits; the first included wins, the rest are refused as
+    /// duplicates and cost nothing.
+    /// </summary>
+    private void SubmitEvidence(DuplicateVoteEvidence evidence)
+    {
+        _logger.LogWarning("Validator {Validator} signed conflicting votes at height {Height}; submitting evidence", evidence.First.Validator, evidence.First.Height);
+        var tx = _signer.SignTransaction(_chain.ChainId, _pool.NextNonce(_signer.Address), _chain.Parameters.MinimumFee, new Ledger.Consensus.SubmitEvidence(evidence));
+        try
+        {
+            _pool.Add(tx);
+        }
+        catch (LedgerException e)
+        {
+            _logger.LogWarning("Could not submit evidence against {Validator}: {Code} {Reason}", evidence.First.Validator, e.Code, e.Message);
         }
     }
 
@@ -336,7 +356,7 @@ public sealed partial class ValidatorCore
     {
         var candidates = _pool.Reap(_chain.Parameters.MaxBlockTransactions);
         var parentCommit = _chain.GetCommit(_chain.Height);
-        var proposed = _chain.Propose(candidates, _signer.Address, (ulong)_time.GetUtcNow().ToUnixTimeMilliseconds());
+        var proposed = _chain.Propose(candidates, _signer.Address, (ulong)_time.GetUtcNow().ToUnixTimeMilliseconds(), alpha => _signer.ProveBeacon(alpha));
         _proposed[proposed.Block.Hash] = proposed;
         _blocks[proposed.Block.Hash] = new Candidate(proposed.Block, parentCommit);
         return new ValueReady(get.Height, get.Round, proposed.Block.Hash);
