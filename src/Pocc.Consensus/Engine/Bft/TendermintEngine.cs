@@ -75,6 +75,8 @@ public sealed partial class TendermintEngine : IConsensusEngine
             DrainFollowUps();
             await foreach (var item in _inbox.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
             {
+                // ReadAllAsync only looks at the token when the inbox is empty, and a busy validator's never is.
+                cancellationToken.ThrowIfCancellationRequested();
                 switch (item)
                 {
                     case Fired fired:
@@ -82,6 +84,8 @@ public sealed partial class TendermintEngine : IConsensusEngine
                         break;
                     case Received received:
                         OnMessage(received.Message);
+                        break;
+                    case Resume:
                         break;
                 }
                 DrainFollowUps();
@@ -232,9 +236,17 @@ public sealed partial class TendermintEngine : IConsensusEngine
 
     private void DrainFollowUps()
     {
+        var height = _height;
         while (_followUps.TryDequeue(out var followUp))
         {
             Feed(followUp);
+            if (_height != height && _followUps.Count > 0)
+            {
+                // A lone validator decides every height within its own follow-ups: yield to timers, messages and a stop
+                // request between heights, and come back at once.
+                _inbox.Writer.TryWrite(Resume.Instance);
+                return;
+            }
         }
     }
 
@@ -386,4 +398,10 @@ public sealed partial class TendermintEngine : IConsensusEngine
     private sealed record Fired(TimeoutElapsed Timeout) : LoopItem;
 
     private sealed record Received(ConsensusMessage Message) : LoopItem;
+
+    /// <summary>Follow-ups of a new height are waiting (see <see cref="DrainFollowUps"/>).</summary>
+    private sealed record Resume : LoopItem
+    {
+        public static readonly Resume Instance = new();
+    }
 }
