@@ -31,6 +31,7 @@ public sealed record ConsensusBenchmarkResult
     [JsonPropertyName("accounts")] public int Accounts { get; init; }
     [JsonPropertyName("submitted")] public long Submitted { get; init; }
     [JsonPropertyName("refused")] public long Refused { get; init; }
+    [JsonPropertyName("refusals")] public IReadOnlyCollection<string> Refusals { get; init; } = [];
     [JsonPropertyName("committed")] public long Committed { get; init; }
     [JsonPropertyName("unfinalized")] public long Unfinalized { get; init; }
     [JsonPropertyName("blocks")] public int Blocks { get; init; }
@@ -81,6 +82,7 @@ public static class ConsensusBenchmark
                 Accounts = settings.Accounts,
                 Submitted = cluster.Submitted,
                 Refused = cluster.Refused,
+                Refusals = cluster.Refusals,
                 Committed = cluster.Committed,
                 Unfinalized = cluster.Unfinalized,
                 Blocks = cluster.Blocks,
@@ -177,13 +179,13 @@ public static class ConsensusBenchmark
             {
                 var node = nodes[(home + k) % nodes.Count];
                 var errors = node.Pool.AddBatch(batch);
-                tracker.Refused(Array.FindAll(errors, e => e is not null).Length);
+                tracker.Refused(errors);
             }
             next = due;
         }
     }
 
-    private sealed record Figures(long Submitted, long Refused, long Committed, long Unfinalized, int Blocks, int RoundsAboveZero, double TxPerSecond, double P50, double P90, double P99);
+    private sealed record Figures(long Submitted, long Refused, IReadOnlyCollection<string> Refusals, long Committed, long Unfinalized, int Blocks, int RoundsAboveZero, double TxPerSecond, double P50, double P90, double P99);
 
     /// <summary>The pre-signed transfers and the funded accounts that send them, the same for the cluster and the baseline.</summary>
     private sealed class Workload : IDisposable
@@ -263,6 +265,7 @@ public static class ConsensusBenchmark
         private long _windowEnd;
         private int _submitted;
         private long _refused;
+        private readonly SortedSet<string> _refusals = new(StringComparer.Ordinal);
         private long _committedInWindow;
         private int _blocks;
         private int _roundsAboveZero;
@@ -289,7 +292,20 @@ public static class ConsensusBenchmark
         }
 
         /// <summary>Admissions a validator's pool refused (full, or a sender's queue too long): the load outran the cluster.</summary>
-        public void Refused(int count) => _refused += count;
+        public void Refused(Ledger.LedgerException?[] errors)
+        {
+            foreach (var error in errors)
+            {
+                if (error is not null)
+                {
+                    _refused++;
+                    _refusals.Add(error.Code);
+                }
+            }
+        }
+
+        /// <summary>The error codes of the refusals, each once.</summary>
+        public IReadOnlyCollection<string> Refusals => _refusals;
 
         public void OnFinalized(int validator, FinalizedBlock finalized)
         {
@@ -334,7 +350,7 @@ public static class ConsensusBenchmark
                 }
             }
             latencies.Sort();
-            return new Figures(_submitted, _refused, _committedInWindow, unfinalized, _blocks, _roundsAboveZero, _committedInWindow / duration.TotalSeconds,
+            return new Figures(_submitted, _refused, _refusals, _committedInWindow, unfinalized, _blocks, _roundsAboveZero, _committedInWindow / duration.TotalSeconds,
                 Percentile(latencies, 50), Percentile(latencies, 90), Percentile(latencies, 99));
         }
 
