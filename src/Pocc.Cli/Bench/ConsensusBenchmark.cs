@@ -8,6 +8,7 @@ using Pocc.Consensus.Engine.Bft.Network;
 using Pocc.Consensus.Tendermint;
 using Pocc.Core.Crypto;
 using Pocc.Core.Hashing;
+using Pocc.Ledger;
 using Pocc.Ledger.Chain;
 using Pocc.Ledger.Genesis;
 using Pocc.Ledger.Mempool;
@@ -174,12 +175,12 @@ public static class ConsensusBenchmark
             int home = batches++ % nodes.Count;
             var batch = new ArraySegment<SignedTransaction>(load.Transactions, next, due - next);
             tracker.Submitted(next, due, home);
-            // The home validator first, as a client's node would admit it before gossiping it on.
-            for (int k = 0; k < nodes.Count; k++)
+            // Every validator admits the batch on its own threads at once, as each would on receiving it by gossip.
+            var errors = new LedgerException?[nodes.Count][];
+            Parallel.For(0, nodes.Count, k => errors[k] = nodes[k].Pool.AddBatch(batch));
+            foreach (var refused in errors)
             {
-                var node = nodes[(home + k) % nodes.Count];
-                var errors = node.Pool.AddBatch(batch);
-                tracker.Refused(errors);
+                tracker.Refused(refused);
             }
             next = due;
         }
@@ -292,7 +293,7 @@ public static class ConsensusBenchmark
         }
 
         /// <summary>Admissions a validator's pool refused (full, or a sender's queue too long): the load outran the cluster.</summary>
-        public void Refused(Ledger.LedgerException?[] errors)
+        public void Refused(LedgerException?[] errors)
         {
             foreach (var error in errors)
             {
