@@ -111,6 +111,8 @@ public static class ConsensusBenchmark
     {
         var directory = Directory.CreateTempSubdirectory("pocc-bench-consensus-");
         var nodes = new List<ValidatorNode>();
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var engines = new List<Task>();
         try
         {
             var validatorKeys = Enumerable.Range(0, size).Select(i => KeyPair.FromLabel($"bench-validator-{i}")).ToArray();
@@ -128,8 +130,7 @@ public static class ConsensusBenchmark
                 }
             }
             var tracker = new FinalityTracker(load);
-            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            var engines = nodes.Select(node => node.Run(tracker, stop.Token)).ToList();
+            engines.AddRange(nodes.Select(node => node.Run(tracker, stop.Token)));
             await Task.Run(() => Offer(load, nodes, tracker, settings, engines, cancellationToken), cancellationToken).ConfigureAwait(false);
             // Let what was offered finish, so the tail of the latency distribution is in the figures too.
             var drainUntil = Stopwatch.GetTimestamp() + (long)(Patience.TotalSeconds * Stopwatch.Frequency);
@@ -143,6 +144,9 @@ public static class ConsensusBenchmark
         }
         finally
         {
+            // On failure too, no engine may still be writing to a store being closed.
+            await stop.CancelAsync().ConfigureAwait(false);
+            await Task.WhenAll(engines).ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false);
             foreach (var node in nodes)
             {
                 await node.DisposeAsync().ConfigureAwait(false);
