@@ -188,9 +188,10 @@ public static class BenchCommand
         var duration = new Option<int>("--duration") { Description = "Seconds measured, after the warm-up", DefaultValueFactory = _ => 10 };
         var warmup = new Option<int>("--warmup") { Description = "Seconds of load before measuring", DefaultValueFactory = _ => 2 };
         var accounts = new Option<int>("--accounts") { Description = "Funded sending accounts", DefaultValueFactory = _ => 2_000 };
+        var findRate = new Option<bool>("--find-rate") { Description = "Search up to --rate for the highest rate the cluster sustains (all finalized, p50 finality ≤ 1 s), then report the figures at it" };
         var consensus = new Command("consensus", "Finality p50/p90/p99 and tx/s of N validators over loopback TCP, against one validator under the same load")
         {
-            json, validators, rate, duration, warmup, accounts,
+            json, validators, rate, duration, warmup, accounts, findRate,
         };
         consensus.SetAction(async (result, cancellationToken) =>
         {
@@ -212,7 +213,10 @@ public static class BenchCommand
             {
                 throw new CliException("--accounts must be between 2 and 1000000");
             }
-            var figures = await ConsensusBenchmark.RunAsync(settings, cancellationToken);
+            var figures = result.GetValue(findRate)
+                ? await ConsensusBenchmark.FindSustainableRateAsync(settings, cancellationToken)
+                    ?? throw new CliException($"{settings.Validators} validators sustain none of the rates probed up to {settings.Rate} tx/s")
+                : await ConsensusBenchmark.RunAsync(settings, cancellationToken);
             var output = result.InvocationConfiguration.Output;
             if (result.GetValue(json))
             {
@@ -224,6 +228,10 @@ public static class BenchCommand
                     $"{figures.Validators} validators, {figures.OfferedRate} tx/s offered for {figures.DurationSeconds} s (after {figures.WarmupSeconds} s warm-up): {figures.TxPerSecond:F0} tx/s committed in {figures.Blocks} blocks ({figures.RoundsAboveZero} decided after round 0), finality p50 {figures.FinalityMsP50} ms, p90 {figures.FinalityMsP90} ms, p99 {figures.FinalityMsP99} ms, {figures.Unfinalized} offered in the window not finalized"));
                 output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"1 validator, same load: {figures.BaselineTxPerSecond:F0} tx/s in {figures.BaselineBlocks} blocks, finality p50 {figures.BaselineFinalityMsP50} ms, p99 {figures.BaselineFinalityMsP99} ms; ratio {figures.Ratio:F2} ({figures.Cores} cores)"));
+                if (figures.RatesProbed is { } probed)
+                {
+                    output.WriteLine($"Sustainable rate found by probing {string.Join(", ", probed)} tx/s: {figures.OfferedRate} tx/s");
+                }
                 output.WriteLine(figures.Notes);
             }
             return 0;

@@ -43,6 +43,21 @@ public sealed class BenchConsensusTests
         Assert.Contains("finality p50", result.Stdout, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Bench_consensus_find_rate_reports_the_figures_at_one_of_the_rates_it_probed()
+    {
+        var result = await PoccProcess.RunAsync(["bench", "consensus", "--json", "--find-rate", "--validators", "2", "--rate", "300", "--duration", "1", "--warmup", "0", "--accounts", "50"], TimeSpan.FromSeconds(180));
+
+        var figures = CliAssert.Json(result);
+        var probed = figures["rates_probed"]!.AsArray().Select(rate => rate!.GetValue<int>()).ToList();
+        int offered = figures["offered_rate"]!.GetValue<int>();
+        Assert.NotEmpty(probed);
+        Assert.Equal(150, probed[0]);
+        Assert.Contains(offered, probed);
+        Assert.True(figures["tx_per_second"]!.GetValue<double>() > 0, figures.ToJsonString());
+        Assert.True(figures["baseline_tx_per_second"]!.GetValue<double>() > 0, figures.ToJsonString());
+    }
+
     [Theory]
     [InlineData("--validators", "0")]
     [InlineData("--validators", "17")]
