@@ -42,7 +42,7 @@ public static class BenchCommand
             }
             return 0;
         });
-        return new Command("bench", "Benchmarks") { ledger, Matmul(), Stark() };
+        return new Command("bench", "Benchmarks") { ledger, Matmul(), Stark(), Consensus() };
     }
 
     /// <summary>
@@ -174,6 +174,69 @@ public static class BenchCommand
             return Task.FromResult(0);
         });
         return stark;
+    }
+
+    /// <summary>
+    /// <c>pocc bench consensus</c>: finality latency and throughput of N BFT validators on loopback TCP under an
+    /// open-loop transfer load, against one validator under the same load in the same run.
+    /// </summary>
+    private static Command Consensus()
+    {
+        var json = CommonOptions.Json();
+        var validators = new Option<int>("--validators") { Description = "Validators in the cluster, each with its own chain, WAL and TCP endpoint", DefaultValueFactory = _ => 4 };
+        var rate = new Option<int>("--rate") { Description = "Offered load in transfers per second (open loop: offered on schedule whether or not the cluster keeps up)", DefaultValueFactory = _ => 5_000 };
+        var duration = new Option<int>("--duration") { Description = "Seconds measured, after the warm-up", DefaultValueFactory = _ => 10 };
+        var warmup = new Option<int>("--warmup") { Description = "Seconds of load before measuring", DefaultValueFactory = _ => 2 };
+        var accounts = new Option<int>("--accounts") { Description = "Funded sending accounts", DefaultValueFactory = _ => 2_000 };
+        var findRate = new Option<bool>("--find-rate") { Description = "Search up to --rate for the highest rate the cluster sustains (all finalized, p50 finality ≤ 1 s), then report the figures at it" };
+        var consensus = new Command("consensus", "Finality p50/p90/p99 and tx/s of N validators over loopback TCP, against one validator under the same load")
+        {
+            json, validators, rate, duration, warmup, accounts, findRate,
+        };
+        consensus.SetAction(async (result, cancellationToken) =>
+        {
+            var settings = new ConsensusBenchmarkSettings(result.GetValue(validators), result.GetValue(rate),
+                TimeSpan.FromSeconds(result.GetValue(duration)), TimeSpan.FromSeconds(result.GetValue(warmup)), result.GetValue(accounts));
+            if (settings.Validators is < 1 or > 16)
+            {
+                throw new CliException("--validators must be between 1 and 16");
+            }
+            if (settings.Rate is < 1 or > 200_000)
+            {
+                throw new CliException("--rate must be between 1 and 200000 transfers per second");
+            }
+            if (settings.Duration.TotalSeconds is < 1 or > 600 || settings.Warmup.TotalSeconds is < 0 or > 60)
+            {
+                throw new CliException("--duration must be between 1 and 600 seconds and --warmup between 0 and 60");
+            }
+            if (settings.Accounts is < 2 or > 1_000_000)
+            {
+                throw new CliException("--accounts must be between 2 and 1000000");
+            }
+            var figures = result.GetValue(findRate)
+                ? await ConsensusBenchmark.FindSustainableRateAsync(settings, cancellationToken)
+                    ?? throw new CliException($"{settings.Validators} validators sustain none of the rates probed up to {settings.Rate} tx/s")
+                : await ConsensusBenchmark.RunAsync(settings, cancellationToken);
+            var output = result.InvocationConfiguration.Output;
+            if (result.GetValue(json))
+            {
+                output.WriteLine(JsonSerializer.Serialize(figures, IndentedJson));
+            }
+            else
+            {
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{figures.Validators} validators, {figures.OfferedRate} tx/s offered for {figures.DurationSeconds} s (after {figures.WarmupSeconds} s warm-up): {figures.TxPerSecond:F0} tx/s committed in {figures.Blocks} blocks ({figures.RoundsAboveZero} decided after round 0), finality p50 {figures.FinalityMsP50} ms, p90 {figures.FinalityMsP90} ms, p99 {figures.FinalityMsP99} ms, {figures.Unfinalized} offered in the window not finalized"));
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"1 validator, same load: {figures.BaselineTxPerSecond:F0} tx/s in {figures.BaselineBlocks} blocks, finality p50 {figures.BaselineFinalityMsP50} ms, p99 {figures.BaselineFinalityMsP99} ms; ratio {figures.Ratio:F2} ({figures.Cores} cores)"));
+                if (figures.RatesProbed is { } probed)
+                {
+                    output.WriteLine($"Sustainable rate found by probing {string.Join(", ", probed)} tx/s: {figures.OfferedRate} tx/s");
+                }
+                output.WriteLine(figures.Notes);
+            }
+            return 0;
+        });
+        return consensus;
     }
 
     private static List<T> ParseList<T>(string text, string option, Func<string, T> parse)

@@ -28,6 +28,8 @@ public sealed class Blockchain : IDisposable
     private readonly ReaderWriterLockSlim _lock = new(LockRecursionPolicy.NoRecursion);
     private BlockHeader? _headHeader;
     private Commit? _lastCommit;
+    // The last block Validate executed successfully, so committing it (Apply) does not execute it a second time.
+    private Validated? _validated;
     // The set that had to sign the head's commit: the one before the head executed, which may have changed the set.
     // Not stored, so after a restart the head's commit cannot be swapped (see AdoptLastCommit).
     private ValidatorSet? _headSigners;
@@ -270,13 +272,20 @@ public sealed class Blockchain : IDisposable
     /// </summary>
     public CommittedBlock Apply(Block block, Commit commit)
     {
-        var signatureOk = Verifier.VerifyAll(block.Transactions);
         CommittedBlock committed;
         _lock.EnterUpgradeableReadLock();
         try
         {
-            var (encoded, changes, signers) = Execute(block, signatureOk, commit);
-            committed = CommitLocked(block, encoded, commit, changes, signers);
+            if (_validated is { } validated && validated.Matches(block.Hash, _headHash, _lastCommit))
+            {
+                validated.Signers.VerifyCommit(ChainId, block.Header.Height, block.Hash, commit);
+                committed = CommitLocked(block, validated.Encoded, commit, validated.Changes, validated.Signers);
+            }
+            else
+            {
+                var (encoded, changes, signers) = Execute(block, Verifier.VerifyAll(block.Transactions), commit);
+                committed = CommitLocked(block, encoded, commit, changes, signers);
+            }
         }
         finally
         {
@@ -296,7 +305,8 @@ public sealed class Blockchain : IDisposable
         _lock.EnterUpgradeableReadLock();
         try
         {
-            Execute(block, signatureOk, commit: null);
+            var (encoded, changes, signers) = Execute(block, signatureOk, commit: null);
+            _validated = new Validated(block.Hash, _headHash, _lastCommit?.Hash, encoded, changes, signers);
             return BlockValidation.Valid;
         }
         catch (LedgerException e)
@@ -526,9 +536,18 @@ public sealed class Blockchain : IDisposable
         return header is null ? null : TaskRules.ChallengeSeed(Consensus.Beacon.FromProof(header.BeaconProof), task);
     }
 
+    /// <summary>A block <see cref="Validate"/> executed on top of a head and its commit, and what executing it gave.</summary>
+    private sealed record Validated(Hash32 BlockHash, Hash32 ParentHash, Hash32? ParentCommitHash, byte[] Encoded, StateOverlay Changes, ValidatorSet Signers)
+    {
+        // The header names its parent and parent commit, but a hash match alone says nothing about what the head is now.
+        public bool Matches(Hash32 blockHash, Hash32 head, Commit? headCommit) =>
+            BlockHash == blockHash && ParentHash == head && ParentCommitHash == headCommit?.Hash;
+    }
+
     /// <summary>Persists the block (readers still see the previous head meanwhile), then switches the in-memory state to it.</summary>
     private CommittedBlock CommitLocked(Block block, byte[] encoded, Commit commit, StateOverlay changes, ValidatorSet signers)
     {
+        _validated = null;
         _store.WriteBlock(block, encoded, commit, changes);
         _lock.EnterWriteLock();
         try

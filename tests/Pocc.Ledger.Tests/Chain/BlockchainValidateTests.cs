@@ -53,4 +53,43 @@ public sealed class BlockchainValidateTests : IDisposable
 
         Assert.Equal(LedgerErrors.BlockWrongHeight, _replica.Chain.Validate(second.Block).Code);
     }
+
+    [Fact]
+    public void Commits_a_validated_block_to_the_state_its_proposer_commits()
+    {
+        var proposed = _producer.Propose(Tx.Transfer(Alice, Bob, 100).Signed(), Tx.Transfer(Bob, Carol, 7).Signed());
+        var commit = _producer.SignCommit(proposed.Block);
+        Assert.True(_replica.Chain.Validate(proposed.Block).IsValid);
+
+        _replica.Chain.Apply(proposed.Block, commit);
+        _producer.Chain.Commit(proposed, commit);
+
+        Assert.Equal(ChainSnapshot.Of(_producer.Chain), ChainSnapshot.Of(_replica.Chain));
+    }
+
+    [Fact]
+    public void Refuses_a_validated_block_whose_commit_lacks_power_and_changes_nothing()
+    {
+        var proposed = _producer.Propose(Tx.Transfer(Alice, Bob, 100).Signed());
+        Assert.True(_replica.Chain.Validate(proposed.Block).IsValid);
+        var before = ChainSnapshot.Of(_replica.Chain);
+
+        var refusal = Assert.Throws<LedgerException>(() => _replica.Chain.Apply(proposed.Block, _producer.SignCommit(proposed.Block, signers: [])));
+
+        Assert.Equal(LedgerErrors.BlockBadCommit, refusal.Code);
+        Assert.Equal(before, ChainSnapshot.Of(_replica.Chain));
+    }
+
+    [Fact]
+    public void Refuses_a_block_validated_on_a_head_that_has_since_moved()
+    {
+        var first = _producer.Propose(Tx.Transfer(Alice, Bob, 100).Signed());
+        Assert.True(_replica.Chain.Validate(first.Block).IsValid);
+        var firstCommit = _producer.SignCommit(first.Block);
+        _replica.Chain.Apply(first.Block, firstCommit);
+
+        var refusal = Assert.Throws<LedgerException>(() => _replica.Chain.Apply(first.Block, firstCommit));
+
+        Assert.Equal(LedgerErrors.BlockWrongHeight, refusal.Code);
+    }
 }
