@@ -80,9 +80,16 @@ public sealed class DashboardDevnetTests : IClassFixture<BrowserFixture>, IAsync
     public async Task Drills_down_from_a_block_to_its_transaction()
     {
         var page = new DashboardPage(await _browser.NewPageAsync(), Devnet.Url);
-        // A block with transactions in it: the devnet's load sends transfers every block or so.
-        var withTransactions = (await Devnet.GetAsync("/v1/blocks?limit=50"))["blocks"]!.AsArray()
-            .First(b => b!["transaction_count"]!.GetValue<uint>() > 0)!;
+        // A block with transactions in it: the devnet's load sends transfers every block or so, once it is under way
+        // (on a busy machine the newest 50 blocks can still be empty, so wait for one).
+        var deadline = DateTime.UtcNow + DashboardPage.LiveTimeout;
+        System.Text.Json.Nodes.JsonNode? withTransactions;
+        while ((withTransactions = (await Devnet.GetAsync("/v1/blocks?limit=50"))["blocks"]!.AsArray()
+            .FirstOrDefault(b => b!["transaction_count"]!.GetValue<uint>() > 0)) is null)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "no block with transactions among the newest 50");
+            await Task.Delay(250);
+        }
         ulong height = withTransactions["height"]!.GetValue<ulong>();
         var block = await Devnet.GetAsync($"/v1/blocks/{height}");
         string txHash = block["transaction_hashes"]![0]!.GetValue<string>();
