@@ -181,6 +181,27 @@ public sealed class DevnetValidators : IAsyncDisposable
     }
 
     /// <summary>
+    /// Waits (at most a minute) until the follower at <paramref name="followerUrl"/> is connected to every validator and has
+    /// followed a block past <paramref name="startHeight"/>: a transaction admitted before that would not reach the
+    /// validators, and every later one of its sender would wait behind the nonce gap.
+    /// </summary>
+    public async Task WaitUntilFollowingAsync(string followerUrl, ulong startHeight, CancellationToken cancellationToken)
+    {
+        using var client = new PoccClient(followerUrl);
+        var waited = Stopwatch.StartNew();
+        while (waited.Elapsed < TimeSpan.FromMinutes(1))
+        {
+            var status = await client.GetStatusAsync(cancellationToken).ConfigureAwait(false);
+            if (status.Peers >= Count && status.Height > startHeight)
+            {
+                return;
+            }
+            await Task.Delay(200, cancellationToken).ConfigureAwait(false);
+        }
+        throw new CliException($"the devnet's follower did not connect to its {Count} validators within a minute; see {Path.GetDirectoryName(_homes[0])}/node*/node.log");
+    }
+
+    /// <summary>
     /// Until <paramref name="stop"/>: every interval (randomized ±50 % from <paramref name="seed"/>) SIGKILLs a random
     /// running validator and restarts it after 1–3 s, never letting more than f = ⌊(N−1)/3⌋ be down at once. On stop,
     /// restarts any validator it has down.
@@ -280,14 +301,18 @@ public sealed class DevnetValidators : IAsyncDisposable
             var work = committed.SelectMany(hash => clients.Select(client => (hash, client)));
             await Parallel.ForEachAsync(work, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken }, async (item, token) =>
             {
-                bool found;
-                try
+                // A busy node may fail a request; only a transaction that is not finalized, asked three times, counts as lost.
+                bool found = false;
+                for (int attempt = 0; attempt < 3 && !found; attempt++)
                 {
-                    found = (await item.client.GetTransactionAsync(item.hash, token).ConfigureAwait(false)).Status == "finalized";
-                }
-                catch (PoccClientException)
-                {
-                    found = false;
+                    try
+                    {
+                        found = (await item.client.GetTransactionAsync(item.hash, token).ConfigureAwait(false)).Status == "finalized";
+                    }
+                    catch (Exception e) when (e is PoccClientException or HttpRequestException || (e is TaskCanceledException && !token.IsCancellationRequested))
+                    {
+                        await Task.Delay(200, token).ConfigureAwait(false);
+                    }
                 }
                 if (!found)
                 {
