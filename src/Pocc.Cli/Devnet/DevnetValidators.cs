@@ -191,12 +191,23 @@ public sealed class DevnetValidators : IAsyncDisposable
         var waited = Stopwatch.StartNew();
         while (waited.Elapsed < TimeSpan.FromMinutes(1))
         {
-            var status = await client.GetStatusAsync(cancellationToken).ConfigureAwait(false);
-            if (status.Peers >= Count && status.Height > startHeight)
+            try
+            {
+                var status = await client.GetStatusAsync(cancellationToken).ConfigureAwait(false);
+                if (status.Peers >= Count && status.Height > startHeight)
+                {
+                    return;
+                }
+                await Task.Delay(200, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
                 return;
             }
-            await Task.Delay(200, cancellationToken).ConfigureAwait(false);
+            catch (Exception e) when (e is PoccClientException or HttpRequestException or TaskCanceledException)
+            {
+                // Still starting, or busy: ask again.
+            }
         }
         throw new CliException($"the devnet's follower did not connect to its {Count} validators within a minute; see {Path.GetDirectoryName(_homes[0])}/node*/node.log");
     }
