@@ -210,14 +210,14 @@ public static class DevnetCommand
                 Console.WriteLine($"workers: {settings.Workers} ({(settings.FaultyRate > 0 ? $"worker 0 corrupts {settings.FaultyRate:P0} of its results" : "all honest")}); workload: {settings.TaskN}x{settings.TaskN}x{settings.TaskN} {(settings.TaskKind == TaskKind.MatmulMod61 ? "mod61" : "f64")}{(settings.StarkSteps > 0 ? $", and one task in {TaskWorkload.StarkEvery} a STARK-proven computation of {settings.StarkSteps} steps" : "")}");
                 Console.WriteLine($"matmul: {market.Executor.Description}");
             }
-            if (validators is not null)
-            {
-                await validators.WaitUntilFollowingAsync(url, startHeight.Value, stop.Token).ConfigureAwait(false);
-            }
             var cpuAtStart = Process.GetCurrentProcess().TotalProcessorTime;
             var clock = Stopwatch.StartNew();
             app.Services.GetRequiredService<NodeRunInfo>().Load = () => new LoadModel(startHeight.Value, Math.Round(clock.Elapsed.TotalSeconds, 1), loadKeys.Count,
                 settings.Load ? settings.Rate : 0, load.Submitted, load.Refused, stats.TransactionsRejectedAtProposal);
+            if (validators is not null)
+            {
+                await validators.WaitUntilFollowingAsync(url, startHeight.Value, stop.Token).ConfigureAwait(false);
+            }
             var loadTask = settings.Load ? Task.Run(() => load.RunAsync(stop.Token)) : Task.CompletedTask;
             var marketTask = market?.RunAsync(stop.Token) ?? Task.CompletedTask;
             var chaosTask = validators is not null && settings.ChaosIntervalSeconds is { } chaosInterval
