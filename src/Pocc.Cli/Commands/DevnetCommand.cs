@@ -359,7 +359,7 @@ public static class DevnetCommand
         Console.WriteLine($"  validators        {s.Validators}");
         if (s.Heights.Count > 1)
         {
-            Console.WriteLine($"  heights           {string.Join(", ", s.Heights)} (common {s.CommonHeight})");
+            Console.WriteLine($"  heights           {string.Join(", ", s.Heights)} (common {s.CommonHeight}; the devnet's follower: {s.Height})");
             Console.WriteLine($"  state roots       {(s.StateRootsAgree ? "agree" : "DISAGREE")} at {s.CommonHeight}: {string.Join(", ", s.StateRoots.Distinct())}");
             Console.WriteLine($"  rounds above 0    {s.RoundsAboveZero}; restarts {s.Restarts} (last at height {s.HeightAtLastRestart})");
             Console.WriteLine($"  committed txs     {s.CommittedTransactionsChecked} checked on every validator, {s.CommittedTransactionsLost} lost");

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
@@ -344,7 +343,7 @@ public sealed class DevnetValidators : IAsyncDisposable
     /// <summary>The transactions of the follower's blocks above <paramref name="from"/>, and how many of them were decided in a round above 0.</summary>
     public static (IReadOnlyCollection<Hash32> Transactions, int RoundsAboveZero) Committed(Blockchain chain, Height from)
     {
-        var hashes = new ConcurrentBag<Hash32>();
+        var hashes = new List<Hash32>();
         int rounds = 0;
         for (ulong h = from.Value + 1; h <= chain.Height.Value; h++)
         {

@@ -17,7 +17,7 @@ public sealed class DevnetTests : IDisposable
         var secondSummary = _dir.Combine("second.json");
 
         var first = await PoccProcess.RunAsync(
-            ["devnet", "--duration", "8", "--home", home, "--summary", firstSummary, "--api-url", FreePort.NextUrl(), "--accounts", "200"], RunTimeout);
+            ["devnet", "--validators", "1", "--duration", "8", "--home", home, "--summary", firstSummary, "--api-url", FreePort.NextUrl(), "--accounts", "200"], RunTimeout);
 
         CliAssert.Succeeded(first);
         var s1 = JsonNode.Parse(await File.ReadAllTextAsync(firstSummary))!.AsObject();
@@ -38,7 +38,7 @@ public sealed class DevnetTests : IDisposable
         Assert.Contains(userAddress, await File.ReadAllTextAsync(Path.Combine(home, "genesis.json")), StringComparison.Ordinal);
 
         var second = await PoccProcess.RunAsync(
-            ["devnet", "--duration", "4", "--home", home, "--summary", secondSummary, "--api-url", FreePort.NextUrl()], RunTimeout);
+            ["devnet", "--validators", "1", "--duration", "4", "--home", home, "--summary", secondSummary, "--api-url", FreePort.NextUrl()], RunTimeout);
 
         CliAssert.Succeeded(second);
         Assert.Contains("resumed", second.Stdout, StringComparison.Ordinal);
