@@ -56,9 +56,17 @@ public static class DevnetCommand
             Description = $"Steps of the workload's STARK tasks, one task in {TaskWorkload.StarkEvery} (alternately a permutation chain and a matrix recurrence, proven at 96 bits); 0: products only",
             DefaultValueFactory = _ => 16_383,
         };
-        var command = new Command("devnet", "Run a local single-validator devnet with a transfer load, workers and a matmul workload")
+        var validators = new Option<int>("--validators")
         {
-            duration, home, summary, accounts, rate, noLoad, apiUrl, interval, workers, faultyRate, taskN, taskDtype, starkSteps,
+            Description = $"Validators (1 to {DevnetValidators.MaxValidators}); above 1 each runs as its own `pocc node run` process and the devnet follows them with a non-voting node",
+            DefaultValueFactory = _ => 4,
+        };
+        var chaos = new Option<bool>("--chaos") { Description = "Kill a random validator (SIGKILL) every few seconds and restart it 1-3 s later; at most f = (N-1)/3 down at once (needs 4 or more validators)" };
+        var chaosInterval = new Option<double>("--chaos-interval") { Description = "Mean seconds between chaos kills (each interval randomized by ±50 %)", DefaultValueFactory = _ => 5 };
+        var chaosSeed = new Option<int>("--chaos-seed") { Description = "Seed of the chaos schedule (which validator, when, for how long)", DefaultValueFactory = _ => 1 };
+        var command = new Command("devnet", "Run a local devnet (4 validator processes by default) with a transfer load, workers and a matmul workload")
+        {
+            duration, home, summary, accounts, rate, noLoad, apiUrl, interval, workers, faultyRate, taskN, taskDtype, starkSteps, validators, chaos, chaosInterval, chaosSeed,
         };
         command.SetAction(async (result, _) =>
         {
@@ -82,6 +90,18 @@ public static class DevnetCommand
             {
                 throw new CliException($"--stark-steps must be 0 or between {StarkComputations.MinSteps} and {StarkComputations.MaxSteps}");
             }
+            if (result.GetValue(validators) is < 1 or > DevnetValidators.MaxValidators)
+            {
+                throw new CliException($"--validators must be between 1 and {DevnetValidators.MaxValidators}");
+            }
+            if (result.GetValue(chaos) && result.GetValue(validators) < 4)
+            {
+                throw new CliException("--chaos needs at least 4 validators: with fewer, one down stops finality (f = (N-1)/3 = 0)");
+            }
+            if (result.GetValue(chaosInterval) is < 1 or > 3_600)
+            {
+                throw new CliException("--chaos-interval must be between 1 and 3600 seconds");
+            }
             int workerCount = result.GetValue(workers);
             // With workers the machine's cores go to the compute market; the transfer load then runs at a modest default rate.
             double transferRate = result.GetResult(rate) is not { Implicit: false } && workerCount > 0 ? 200 : result.GetValue(rate);
@@ -89,20 +109,30 @@ public static class DevnetCommand
                 result.GetValue(home), result.GetValue(duration), result.GetValue(summary), result.GetValue(accounts),
                 transferRate, !result.GetValue(noLoad), result.GetValue(apiUrl)!, result.GetValue(interval),
                 workerCount, result.GetValue(faultyRate), (uint)result.GetValue(taskN),
-                result.GetValue(taskDtype) == "f64" ? TaskKind.MatmulFloat64 : TaskKind.MatmulMod61, (uint)result.GetValue(starkSteps))).ConfigureAwait(false);
+                result.GetValue(taskDtype) == "f64" ? TaskKind.MatmulFloat64 : TaskKind.MatmulMod61, (uint)result.GetValue(starkSteps),
+                result.GetValue(validators), result.GetValue(chaos) ? result.GetValue(chaosInterval) : null, result.GetValue(chaosSeed))).ConfigureAwait(false);
         });
         return command;
     }
 
     private sealed record DevnetSettings(string? Home, double? DurationSeconds, string? SummaryFile, int Accounts, double Rate, bool Load, string ApiUrl, int BlockIntervalMs,
-        int Workers, double FaultyRate, uint TaskN, TaskKind TaskKind, uint StarkSteps);
+        int Workers, double FaultyRate, uint TaskN, TaskKind TaskKind, uint StarkSteps, int Validators, double? ChaosIntervalSeconds, int ChaosSeed);
 
     private static async Task<int> RunAsync(DevnetSettings settings)
     {
         var homePath = settings.Home ?? Directory.CreateTempSubdirectory("pocc-devnet-").FullName;
         var home = new NodeHome(homePath);
         bool resumed = home.IsInitialized;
-        if (!resumed)
+        if (resumed)
+        {
+            DevnetValidators.CheckResumable(home, settings.Validators);
+        }
+        else if (settings.Validators > 1)
+        {
+            Console.WriteLine($"creating devnet home {home.Path} with {settings.Validators} validators and {settings.Accounts} funded accounts");
+            DevnetValidators.Create(home, settings.Validators, settings.Accounts, settings.BlockIntervalMs);
+        }
+        else
         {
             Console.WriteLine($"creating devnet home {home.Path} with {settings.Accounts} funded accounts");
             var keys = DevnetAccounts.Keys(settings.Accounts);
@@ -141,6 +171,18 @@ public static class DevnetCommand
             ["Node:BlockIntervalMs"] = settings.BlockIntervalMs.ToString(CultureInfo.InvariantCulture),
             ["Logging:LogLevel:Default"] = "Warning",
         };
+        // With several validators they run as child processes, killed in every case when this scope ends; this process
+        // hosts a non-voting follower that dials them all, and the load, the market and the dashboard use it.
+        await using var validators = settings.Validators > 1 ? DevnetValidators.Start(home, settings.Validators, settings.BlockIntervalMs) : null;
+        if (validators is not null)
+        {
+            overrides["Node:Consensus"] = "tendermint";
+            for (int i = 0; i < validators.PeerEndpoints.Count; i++)
+            {
+                overrides[$"Node:Peers:{i}"] = validators.PeerEndpoints[i];
+            }
+            Console.WriteLine($"validators: {validators.Count} processes, logs in {DevnetValidators.Directory(home.Path)}/node*/node.log");
+        }
         var app = NodeCommand.BuildNode(home, overrides, handleSignals: false);
         DevnetSummary summary;
         await using (app.ConfigureAwait(false))
@@ -172,13 +214,29 @@ public static class DevnetCommand
             var clock = Stopwatch.StartNew();
             app.Services.GetRequiredService<NodeRunInfo>().Load = () => new LoadModel(startHeight.Value, Math.Round(clock.Elapsed.TotalSeconds, 1), loadKeys.Count,
                 settings.Load ? settings.Rate : 0, load.Submitted, load.Refused, stats.TransactionsRejectedAtProposal);
+            if (validators is not null)
+            {
+                await validators.WaitUntilFollowingAsync(url, startHeight.Value, stop.Token).ConfigureAwait(false);
+            }
             var loadTask = settings.Load ? Task.Run(() => load.RunAsync(stop.Token)) : Task.CompletedTask;
             var marketTask = market?.RunAsync(stop.Token) ?? Task.CompletedTask;
-            await ReportProgressAsync(chain, pool, stats, market, stop.Token).ConfigureAwait(false);
+            var chaosTask = validators is not null && settings.ChaosIntervalSeconds is { } chaosInterval
+                ? validators.ChaosAsync(chaosInterval, settings.ChaosSeed, () => chain.Height.Value, stop.Token)
+                : Task.CompletedTask;
+            await ReportProgressAsync(chain, pool, stats, market, validators, startHeight, stop.Token).ConfigureAwait(false);
             await loadTask.ConfigureAwait(false);
             await marketTask.ConfigureAwait(false);
+            await chaosTask.ConfigureAwait(false);
             double elapsed = clock.Elapsed.TotalSeconds;
             double cpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpuAtStart).TotalSeconds;
+            var (committed, roundsAboveZero) = DevnetValidators.Committed(chain, startHeight);
+            ValidatorsReport? report = null;
+            if (validators is not null)
+            {
+                Console.WriteLine($"checking {committed.Count} committed transactions on every validator...");
+                report = await validators.CheckAsync(chain.Height.Value, committed, CancellationToken.None).ConfigureAwait(false);
+                await validators.StopAsync().ConfigureAwait(false);
+            }
             await app.StopAsync(CancellationToken.None).ConfigureAwait(false);
             var marketFigures = market is null ? null : app.Services.GetRequiredService<MarketStatistics>().Snapshot();
             if (Console.IsOutputRedirected == false)
@@ -193,6 +251,15 @@ public static class DevnetCommand
                 ChainId = chain.ChainId.Value,
                 Home = home.Path,
                 Validators = engine.Status.Validators,
+                Heights = report?.Heights ?? [chain.Height.Value],
+                CommonHeight = report?.CommonHeight ?? chain.Height.Value,
+                StateRoots = report?.StateRoots ?? [chain.StateRoot.ToString()],
+                StateRootsAgree = report is null || report.StateRoots.Distinct().Count() == 1,
+                RoundsAboveZero = roundsAboveZero,
+                Restarts = validators?.Restarts ?? 0,
+                HeightAtLastRestart = validators?.HeightAtLastRestart ?? 0,
+                CommittedTransactionsChecked = report?.TransactionsChecked ?? 0,
+                CommittedTransactionsLost = report?.TransactionsLost ?? 0,
                 Accounts = loadKeys.Count,
                 StartHeight = startHeight.Value,
                 Height = chain.Height.Value,
@@ -246,11 +313,14 @@ public static class DevnetCommand
             Directory.Delete(home.Path, recursive: true);
             Console.WriteLine($"removed the temporary home {home.Path} (use --home DIR to keep a devnet)");
         }
-        return summary.SupplyConserved && summary.InvalidResultsSettled == 0 ? 0 : 1;
+        return summary.SupplyConserved && summary.InvalidResultsSettled == 0 && summary.StateRootsAgree && summary.CommittedTransactionsLost == 0 ? 0 : 1;
     }
 
-    private static async Task ReportProgressAsync(Blockchain chain, TransactionPool pool, NodeStatistics stats, DevnetMarket? market, CancellationToken stop)
+    private static async Task ReportProgressAsync(Blockchain chain, TransactionPool pool, NodeStatistics stats, DevnetMarket? market, DevnetValidators? validators,
+        Height startHeight, CancellationToken stop)
     {
+        ulong scanned = startHeight.Value;
+        int rounds = 0;
         bool interactive = !Console.IsOutputRedirected;
         var period = TimeSpan.FromSeconds(interactive ? 1 : 5);
         while (!stop.IsCancellationRequested)
@@ -263,8 +333,13 @@ public static class DevnetCommand
             {
                 break;
             }
+            for (; scanned < chain.Height.Value; scanned++)
+            {
+                rounds += chain.GetCommit(new Height(scanned + 1)) is { Round: > 0 } ? 1 : 0;
+            }
+            var network = validators is null ? "" : $" | rounds>0 {rounds} | restarts {validators.Restarts} | up {validators.Up}/{validators.Count}";
             var line = string.Create(CultureInfo.InvariantCulture,
-                $"height {chain.Height,7} | {stats.RecentTransactionsPerSecond,8:F0} tx/s | finality p50 {stats.Finality.PercentileMs(0.5) ?? 0,5} ms p99 {stats.Finality.PercentileMs(0.99) ?? 0,5} ms | txs {stats.TransactionsFinalized,9} | mempool {pool.Count,6}{market?.ProgressText(chain)}");
+                $"height {chain.Height,7} | {stats.RecentTransactionsPerSecond,8:F0} tx/s | finality p50 {stats.Finality.PercentileMs(0.5) ?? 0,5} ms p99 {stats.Finality.PercentileMs(0.99) ?? 0,5} ms | txs {stats.TransactionsFinalized,9} | mempool {pool.Count,6}{network}{market?.ProgressText(chain)}");
             if (interactive)
             {
                 Console.Write($"\r{line}");
@@ -282,6 +357,13 @@ public static class DevnetCommand
         Console.WriteLine($"  chain id          {s.ChainId}");
         Console.WriteLine($"  home              {s.Home}");
         Console.WriteLine($"  validators        {s.Validators}");
+        if (s.Heights.Count > 1)
+        {
+            Console.WriteLine($"  heights           {string.Join(", ", s.Heights)} (common {s.CommonHeight}; the devnet's follower: {s.Height})");
+            Console.WriteLine($"  state roots       {(s.StateRootsAgree ? "agree" : "DISAGREE")} at {s.CommonHeight}: {string.Join(", ", s.StateRoots.Distinct())}");
+            Console.WriteLine($"  rounds above 0    {s.RoundsAboveZero}; restarts {s.Restarts} (last at height {s.HeightAtLastRestart})");
+            Console.WriteLine($"  committed txs     {s.CommittedTransactionsChecked} checked on every validator, {s.CommittedTransactionsLost} lost");
+        }
         Console.WriteLine($"  height            {s.Height} (started at {s.StartHeight})");
         Console.WriteLine($"  blocks            {s.Blocks}");
         Console.WriteLine($"  transactions      {s.Transactions} in {s.DurationSeconds} s");

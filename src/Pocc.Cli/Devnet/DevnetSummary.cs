@@ -8,6 +8,15 @@ public sealed record DevnetSummary
     [JsonPropertyName("chain_id")] public required string ChainId { get; init; }
     [JsonPropertyName("home")] public required string Home { get; init; }
     [JsonPropertyName("validators")] public int Validators { get; init; }
+    [JsonPropertyName("heights")] public IReadOnlyList<ulong> Heights { get; init; } = [];
+    [JsonPropertyName("common_height")] public ulong CommonHeight { get; init; }
+    [JsonPropertyName("state_roots")] public IReadOnlyList<string> StateRoots { get; init; } = [];
+    [JsonPropertyName("state_roots_agree")] public bool StateRootsAgree { get; init; }
+    [JsonPropertyName("rounds_above_zero")] public int RoundsAboveZero { get; init; }
+    [JsonPropertyName("restarts")] public int Restarts { get; init; }
+    [JsonPropertyName("height_at_last_restart")] public ulong HeightAtLastRestart { get; init; }
+    [JsonPropertyName("committed_transactions_checked")] public long CommittedTransactionsChecked { get; init; }
+    [JsonPropertyName("committed_transactions_lost")] public long CommittedTransactionsLost { get; init; }
     [JsonPropertyName("accounts")] public int Accounts { get; init; }
     [JsonPropertyName("start_height")] public ulong StartHeight { get; init; }
     [JsonPropertyName("height")] public ulong Height { get; init; }

@@ -29,6 +29,11 @@ public sealed record TestnetSpec
     public ulong Stake { get; init; } = 1_000_000_000;
 
     public int BlockIntervalMs { get; init; } = 500;
+
+    /// <summary>More genesis accounts with their own balances (the devnet's deterministic load and market accounts).</summary>
+    public IReadOnlyList<GenesisAccount> ExtraAccounts { get; init; } = [];
+
+    public GenesisParameters Parameters { get; init; } = new();
 }
 
 /// <summary>One node of a testnet: its home, where its API and peer transport listen, and its validator address.</summary>
@@ -99,7 +104,8 @@ public static class TestnetHomes
             var genesis = new GenesisDocument
             {
                 ChainId = spec.ChainId,
-                Accounts = [.. validatorKeys.Concat(accountKeys).Select(key => new GenesisAccount(key.Address.ToString(), spec.Balance))],
+                Accounts = [.. validatorKeys.Concat(accountKeys).Select(key => new GenesisAccount(key.Address.ToString(), spec.Balance)), .. spec.ExtraAccounts],
+                Parameters = spec.Parameters,
                 Validators = [.. validatorKeys.Select(key => new GenesisValidator(key.PublicKey.ToString(), spec.Stake))],
             };
             genesis.Validate();

@@ -26,7 +26,7 @@ public sealed class DashboardDevnetTests : IClassFixture<BrowserFixture>, IAsync
     {
         string url = FreePort.NextUrl();
         _devnet = await NodeProcess.StartAsync(
-            ["devnet", "--home", _dir.Combine("devnet"), "--api-url", url, "--accounts", "200", "--rate", "100", "--workers", "2", "--task-n", "128"], url, null);
+            ["devnet", "--validators", "1", "--home", _dir.Combine("devnet"), "--api-url", url, "--accounts", "200", "--rate", "100", "--workers", "2", "--task-n", "128"], url, null);
     }
 
     public async Task DisposeAsync()

@@ -17,7 +17,7 @@ public sealed class DevnetTests : IDisposable
         var secondSummary = _dir.Combine("second.json");
 
         var first = await PoccProcess.RunAsync(
-            ["devnet", "--duration", "8", "--home", home, "--summary", firstSummary, "--api-url", FreePort.NextUrl(), "--accounts", "200"], RunTimeout);
+            ["devnet", "--validators", "1", "--duration", "8", "--home", home, "--summary", firstSummary, "--api-url", FreePort.NextUrl(), "--accounts", "200"], RunTimeout);
 
         CliAssert.Succeeded(first);
         var s1 = JsonNode.Parse(await File.ReadAllTextAsync(firstSummary))!.AsObject();
@@ -38,7 +38,7 @@ public sealed class DevnetTests : IDisposable
         Assert.Contains(userAddress, await File.ReadAllTextAsync(Path.Combine(home, "genesis.json")), StringComparison.Ordinal);
 
         var second = await PoccProcess.RunAsync(
-            ["devnet", "--duration", "4", "--home", home, "--summary", secondSummary, "--api-url", FreePort.NextUrl()], RunTimeout);
+            ["devnet", "--validators", "1", "--duration", "4", "--home", home, "--summary", secondSummary, "--api-url", FreePort.NextUrl()], RunTimeout);
 
         CliAssert.Succeeded(second);
         Assert.Contains("resumed", second.Stdout, StringComparison.Ordinal);
@@ -55,6 +55,44 @@ public sealed class DevnetTests : IDisposable
         var result = await PoccProcess.RunAsync("devnet", "--duration", "0", "--home", _dir.Combine("devnet"), "--api-url", FreePort.NextUrl());
 
         CliAssert.FailedCleanly(result);
+        Assert.False(Directory.Exists(_dir.Combine("devnet")), "the home was created although the arguments were refused");
+    }
+
+    [Fact]
+    public async Task Chaos_devnet_keeps_finalizing_with_four_validator_processes_and_loses_no_committed_transaction()
+    {
+        var summaryFile = _dir.Combine("chaos.json");
+
+        var result = await PoccProcess.RunAsync(
+            ["devnet", "--validators", "4", "--chaos", "--chaos-interval", "3", "--duration", "30", "--workers", "0", "--rate", "200", "--accounts", "200",
+                "--home", _dir.Combine("chaos"), "--summary", summaryFile, "--api-url", FreePort.NextUrl()], TimeSpan.FromSeconds(150));
+
+        CliAssert.Succeeded(result);
+        var s = JsonNode.Parse(await File.ReadAllTextAsync(summaryFile))!.AsObject();
+        Assert.Equal(4, s["validators"]!.GetValue<int>());
+        var heights = s["heights"]!.AsArray().Select(h => h!.GetValue<ulong>()).ToArray();
+        Assert.Equal(4, heights.Length);
+        Assert.Equal(heights.Min(), s["common_height"]!.GetValue<ulong>());
+        Assert.Single(s["state_roots"]!.AsArray().Select(r => r!.GetValue<string>()).Distinct());
+        Assert.True(s["state_roots_agree"]!.GetValue<bool>(), s.ToJsonString());
+        Assert.True(s["restarts"]!.GetValue<int>() >= 2, s.ToJsonString());
+        // Finality continued after the last validator came back: the follower only moves on finalized blocks.
+        Assert.True(s["height"]!.GetValue<ulong>() > s["height_at_last_restart"]!.GetValue<ulong>(), s.ToJsonString());
+        Assert.True(s["committed_transactions_checked"]!.GetValue<long>() > 0, s.ToJsonString());
+        Assert.Equal(0, s["committed_transactions_lost"]!.GetValue<long>());
+        Assert.Contains("restarts", result.Stdout, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("--validators", "0", "--validators must be between 1 and 7")]
+    [InlineData("--validators", "9", "--validators must be between 1 and 7")]
+    [InlineData("--chaos", "--validators=1", "--chaos needs at least 4 validators")]
+    public async Task Devnet_refuses_a_bad_validator_count_or_chaos_without_enough_validators(string option, string value, string message)
+    {
+        var result = await PoccProcess.RunAsync("devnet", option, value, "--duration", "5", "--home", _dir.Combine("devnet"), "--api-url", FreePort.NextUrl());
+
+        CliAssert.FailedCleanly(result);
+        Assert.Contains(message, result.Stderr, StringComparison.Ordinal);
         Assert.False(Directory.Exists(_dir.Combine("devnet")), "the home was created although the arguments were refused");
     }
 
