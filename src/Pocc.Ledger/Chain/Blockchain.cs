@@ -327,35 +327,13 @@ public sealed class Blockchain : IDisposable
     /// Changes nothing unless every check passes.
     /// </summary>
     /// <exception cref="LedgerException">The commit is not for the head, <paramref name="next"/> does not follow the head or name it, or <paramref name="nextCommit"/> does not finalize <paramref name="next"/>.</exception>
-    public void AdoptLastCommit(Commit commit, Block next, Commit nextCommit)
+    public void AdoptLastCommit(Commit commit, Block next, Commit nextCommit) => ReplaceHeadCommit(commit, () =>
     {
-        _lock.EnterUpgradeableReadLock();
-        try
-        {
-            if (_lastCommit?.Hash == commit.Hash)
-            {
-                return;
-            }
-            Require(_headHeader is not null && commit.Height == _headHeader.Height && commit.BlockHash == _headHash, LedgerErrors.BlockBadCommit, "the commit is not for the head block");
-            Require(next.Header.Height == _headHeader!.Height.Next && next.Header.PreviousHash == _headHash && next.Header.LastCommitHash == commit.Hash,
-                LedgerErrors.BlockBadCommit, "the next block does not follow the head or does not name this commit");
-            ValidatorSet.FromState(_state, Parameters).VerifyCommit(ChainId, next.Header.Height, next.Hash, nextCommit);
-            _store.ReplaceCommit(_headHeader.Height, commit);
-            _lock.EnterWriteLock();
-            try
-            {
-                _lastCommit = commit;
-            }
-            finally
-            {
-                _lock.ExitWriteLock();
-            }
-        }
-        finally
-        {
-            _lock.ExitUpgradeableReadLock();
-        }
-    }
+        Require(_headHeader is not null && commit.Height == _headHeader.Height && commit.BlockHash == _headHash, LedgerErrors.BlockBadCommit, "the commit is not for the head block");
+        Require(next.Header.Height == _headHeader!.Height.Next && next.Header.PreviousHash == _headHash && next.Header.LastCommitHash == commit.Hash,
+            LedgerErrors.BlockBadCommit, "the next block does not follow the head or does not name this commit");
+        ValidatorSet.FromState(_state, Parameters).VerifyCommit(ChainId, next.Header.Height, next.Hash, nextCommit);
+    });
 
     /// <summary>
     /// Replaces the head's commit with <paramref name="commit"/>, another quorum of precommits for the same block.
@@ -364,7 +342,14 @@ public sealed class Blockchain : IDisposable
     /// can judge and apply that block. Only the head's commit can change: a later block already fixed the earlier ones.
     /// </summary>
     /// <exception cref="LedgerException">The commit does not finalize the head, or the head's signers are unknown (after a restart).</exception>
-    public void AdoptLastCommit(Commit commit)
+    public void AdoptLastCommit(Commit commit) => ReplaceHeadCommit(commit, () =>
+    {
+        Require(_headHeader is not null && _headSigners is not null, LedgerErrors.BlockBadCommit, "the head's validator set is not known since the restart");
+        _headSigners!.VerifyCommit(ChainId, _headHeader!.Height, _headHash, commit);
+    });
+
+    /// <summary>Stores <paramref name="commit"/> as the head's once <paramref name="check"/> (run under the lock) has vouched for it.</summary>
+    private void ReplaceHeadCommit(Commit commit, Action check)
     {
         _lock.EnterUpgradeableReadLock();
         try
@@ -373,9 +358,8 @@ public sealed class Blockchain : IDisposable
             {
                 return;
             }
-            Require(_headHeader is not null && _headSigners is not null, LedgerErrors.BlockBadCommit, "the head's validator set is not known since the restart");
-            _headSigners!.VerifyCommit(ChainId, _headHeader!.Height, _headHash, commit);
-            _store.ReplaceCommit(_headHeader.Height, commit);
+            check();
+            _store.ReplaceCommit(_headHeader!.Height, commit);
             _lock.EnterWriteLock();
             try
             {
