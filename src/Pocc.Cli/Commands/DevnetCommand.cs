@@ -102,9 +102,14 @@ public static class DevnetCommand
             {
                 throw new CliException("--chaos-interval must be between 1 and 3600 seconds");
             }
-            int workerCount = result.GetValue(workers);
-            // With workers the machine's cores go to the compute market; the transfer load then runs at a modest default rate.
-            double transferRate = result.GetResult(rate) is not { Implicit: false } && workerCount > 0 ? 200 : result.GetValue(rate);
+            bool severalValidators = result.GetValue(validators) > 1;
+            // Workers upload results to the follower's blob store and validators cannot fetch blobs from one another yet
+            // (no blob serving over the peer transport); in runs with several validators the follower then stopped
+            // following once tasks were committed. So with several validators the market is off unless asked for.
+            int workerCount = result.GetResult(workers) is not { Implicit: false } && severalValidators ? 0 : result.GetValue(workers);
+            // With workers the machine's cores go to the compute market, and four validators on two cores cannot take an
+            // unbounded load: either way the transfer load runs at a modest default rate.
+            double transferRate = result.GetResult(rate) is not { Implicit: false } && (workerCount > 0 || severalValidators) ? 200 : result.GetValue(rate);
             return await RunAsync(new DevnetSettings(
                 result.GetValue(home), result.GetValue(duration), result.GetValue(summary), result.GetValue(accounts),
                 transferRate, !result.GetValue(noLoad), result.GetValue(apiUrl)!, result.GetValue(interval),
