@@ -66,13 +66,13 @@ public sealed class BlockchainPropertyTests
 
                 var included = produced.Block.Transactions.Select(tx => tx.Hash).ToList();
                 Assert.Equal(candidates.Where((_, i) => verdicts[i] is null).Select(tx => tx.Hash), included);
-                var rejected = produced.Rejected.ToDictionary(r => r.Transaction.Hash, r => r.Code);
+                // Two generated operations can sign the very same transaction, so one hash can be refused twice.
+                var rejected = produced.Rejected.ToLookup(r => r.Transaction.Hash, r => r.Code);
                 for (int i = 0; i < candidates.Length; i++)
                 {
                     if (verdicts[i] is { } code)
                     {
-                        Assert.True(rejected.TryGetValue(candidates[i].Hash, out var actual), $"{candidates[i]} should have been refused with {code}");
-                        Assert.Equal(code, actual);
+                        Assert.True(rejected[candidates[i].Hash].Contains(code), $"{candidates[i]} should have been refused with {code}, not {string.Join(", ", rejected[candidates[i].Hash])}");
                     }
                 }
                 model.EndBlock(t.Proposer.Address);
