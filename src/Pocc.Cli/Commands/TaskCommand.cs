@@ -233,10 +233,11 @@ public static class TaskCommand
 
             // The challenges depend on the beacon of the block after the one that recorded the commitment, which the
             // worker could not know when it chose its result; recompute the seed here rather than take the node's.
-            ulong seedHeight = task.CommitHeight + 1;
+            var ledgerTask = task.ToLedgerTask();
+            ulong seedHeight = TaskRules.ChallengeSeedHeight(ledgerTask).Value;
             var block = await client.GetBlockAsync(seedHeight, cancellationToken: cancellationToken).ConfigureAwait(false);
             var beacon = Beacon.FromProof(ParseBeaconProof(block.Header.BeaconProof, seedHeight));
-            var seed = TaskRules.ChallengeSeed(beacon, task.ToLedgerTask());
+            var seed = TaskRules.ChallengeSeed(beacon, ledgerTask);
             bool seedMatches = task.ChallengeSeed is not { } nodeSeed || nodeSeed == seed;
 
             var type = task.ElementType;

@@ -449,12 +449,10 @@ public sealed class Blockchain : IDisposable
         {
             throw new LedgerException(mismatchCode, "this node has no result verifier, so it cannot check verdicts");
         }
-        var seedHeight = task.CommitHeight.Next;
+        var seedHeight = TaskRules.ChallengeSeedHeight(task);
         var seedBeacon = seedHeight == height
             ? beacon
-            : _store.GetHeader(seedHeight) is { } seedHeader
-                ? Consensus.Beacon.FromProof(seedHeader.BeaconProof)
-                : throw new LedgerException(mismatchCode, $"block {seedHeight} is not stored");
+            : StoredBeacon(seedHeight) ?? throw new LedgerException(mismatchCode, $"block {seedHeight} is not stored");
         var local = _results.Verify(task, TaskRules.ChallengeSeed(seedBeacon, task));
         if (local != verdict.Outcome)
         {
@@ -516,9 +514,12 @@ public sealed class Blockchain : IDisposable
         {
             return null;
         }
-        var header = _store.GetHeader(task.CommitHeight.Next);
-        return header is null ? null : TaskRules.ChallengeSeed(Consensus.Beacon.FromProof(header.BeaconProof), task);
+        return StoredBeacon(TaskRules.ChallengeSeedHeight(task)) is { } beacon ? TaskRules.ChallengeSeed(beacon, task) : null;
     }
+
+    /// <summary>The beacon of the stored block at <paramref name="height"/>, if there is one.</summary>
+    private Hash32? StoredBeacon(Height height) =>
+        _store.GetHeader(height) is { } header ? Consensus.Beacon.FromProof(header.BeaconProof) : null;
 
     /// <summary>A block <see cref="Validate"/> executed on top of a head and its commit, and what executing it gave.</summary>
     private sealed record Validated(Hash32 BlockHash, Hash32 ParentHash, Hash32? ParentCommitHash, byte[] Encoded, StateOverlay Changes, ValidatorSet Signers)

@@ -22,6 +22,9 @@ public sealed class TaskRules
 
     public TaskRules(ChainParameters parameters) => _parameters = parameters;
 
+    /// <summary>The block whose beacon seeds <paramref name="task"/>'s challenges: the one after its commitment.</summary>
+    public static Height ChallengeSeedHeight(ComputeTask task) => task.CommitHeight.Next;
+
     /// <summary>
     /// The seed of a committed result's Freivalds challenges: fixed by <paramref name="beacon"/>, the beacon of the
     /// block after the one that recorded the commitment, which nobody could know when the worker chose its result
