@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Threading.Channels;
 using Pocc.Consensus.Engine;
 using Pocc.Core.Crypto;
@@ -7,13 +8,17 @@ using Pocc.Ledger.Mempool;
 using Pocc.Ledger.Primitives;
 using Pocc.Ledger.Tasks;
 using Pocc.Ledger.Transactions;
+using Pocc.Node.P2p;
+using Pocc.Storage.Blobs;
 
 namespace Pocc.Node.Verification;
 
 /// <summary>
 /// The validator's side of the compute market: after each finalized block, checks every committed result whose
-/// challenge block is now final and submits a signed verdict for it. Runs off the consensus thread; a node whose
-/// key is not a validator does nothing.
+/// challenge block is now final and submits a signed verdict for it. With peers, the blobs a check reads are fetched
+/// first (inputs as soon as a task is open, results once committed), so "unavailable" means no peer could provide
+/// them, not that they were stored elsewhere. Runs off the consensus thread; a node whose key is not a validator does
+/// nothing.
 /// </summary>
 public sealed class VerificationService : BackgroundService
 {
@@ -25,9 +30,15 @@ public sealed class VerificationService : BackgroundService
     private readonly ILogger<VerificationService> _logger;
     private readonly Channel<ulong> _finalized = Channel.CreateBounded<ulong>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropOldest });
     private readonly Dictionary<ulong, ulong> _submittedAtHeight = [];
+    private readonly BlobExchange? _blobs;
 
-    public VerificationService(Blockchain chain, TransactionPool pool, KeyPair validatorKey, IResultVerifier verifier, IConsensusEngine engine, ILogger<VerificationService> logger)
+    /// <summary>How long a check waits for a committed task's blobs to arrive from peers before judging without them.</summary>
+    public static readonly TimeSpan FetchPatience = TimeSpan.FromSeconds(20);
+
+    public VerificationService(Blockchain chain, TransactionPool pool, KeyPair validatorKey, IResultVerifier verifier, IConsensusEngine engine, ILogger<VerificationService> logger,
+        BlobExchange? blobs = null)
     {
+        _blobs = blobs;
         _chain = chain;
         _pool = pool;
         _validatorKey = validatorKey;
@@ -61,7 +72,7 @@ public sealed class VerificationService : BackgroundService
             }
             try
             {
-                VerifyCommitted(height);
+                await VerifyCommittedAsync(height, stoppingToken).ConfigureAwait(false);
             }
             catch (Exception e) when (e is LedgerException or IOException)
             {
@@ -70,9 +81,15 @@ public sealed class VerificationService : BackgroundService
         }
     }
 
-    private void VerifyCommitted(ulong height)
+    private async Task VerifyCommittedAsync(ulong height, CancellationToken cancellationToken)
     {
-        foreach (var task in _chain.GetOpenTasks())
+        var open = _chain.GetOpenTasks();
+        foreach (var task in open)
+        {
+            // Inputs are fetched while the worker computes, so the check does not wait for them later.
+            _ = PrefetchAsync(task.Spec, cancellationToken);
+        }
+        foreach (var task in open)
         {
             if (task.State != TaskState.Committed || task.CommitHeight.Value > height)
             {
@@ -88,6 +105,7 @@ public sealed class VerificationService : BackgroundService
             {
                 continue;
             }
+            await FetchAsync(task, cancellationToken).ConfigureAwait(false);
             var outcome = _verifier.Verify(task, seed.Value);
             Submit(new SubmitVerdict(task.Id, outcome));
             _submittedAtHeight[task.Id] = height;
@@ -100,6 +118,40 @@ public sealed class VerificationService : BackgroundService
             }
         }
     }
+
+    private async Task PrefetchAsync(TaskSpec spec, CancellationToken cancellationToken)
+    {
+        foreach (var blob in Inputs(spec))
+        {
+            if (_blobs is not null && !await _blobs.FetchAsync(blob, cancellationToken).ConfigureAwait(false))
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>Fetches the task's inputs and result from peers, asking again until they arrive or <see cref="FetchPatience"/> runs out.</summary>
+    private async Task FetchAsync(ComputeTask task, CancellationToken cancellationToken)
+    {
+        if (_blobs is null)
+        {
+            return;
+        }
+        var waited = Stopwatch.StartNew();
+        foreach (var blob in Inputs(task.Spec).Append(ToId(task.Result)))
+        {
+            while (!await _blobs.FetchAsync(blob, cancellationToken).ConfigureAwait(false) && waited.Elapsed < FetchPatience)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>The task's input blobs (a STARK task has one).</summary>
+    private static IEnumerable<BlobId> Inputs(TaskSpec spec) =>
+        new[] { spec.InputA, spec.InputB }.Where(blob => blob.Size > 0).Select(ToId);
+
+    private static BlobId ToId(BlobRef blob) => new(blob.Root, (long)Math.Min(blob.Size, (ulong)BlobId.MaxSize));
 
     private void Submit(SubmitVerdict verdict)
     {
