@@ -15,8 +15,11 @@ namespace Pocc.Node.P2p;
 /// </summary>
 public sealed class BlobExchange : BackgroundService
 {
-    /// <summary>Chunk requests in flight to one peer: 1 MiB, far below a peer's send queue limit.</summary>
-    public const int Window = 4;
+    /// <summary>Chunk requests in flight to one peer: 2 MiB, far below a peer's send queue limit.</summary>
+    public const int Window = 8;
+
+    /// <summary>Requests served at once; more wait in the (bounded, lossy) queue, so a flood costs a peer only timeouts.</summary>
+    public const int ConcurrentServes = 4;
 
     /// <summary>
     /// Fetches are paced to this rate per peer, half the transport's default per-peer byte budget, so blob traffic never
@@ -45,15 +48,36 @@ public sealed class BlobExchange : BackgroundService
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        using var serving = new SemaphoreSlim(ConcurrentServes);
         try
         {
             await foreach (var message in _transport.Messages.ReadAllAsync(stoppingToken).ConfigureAwait(false))
             {
-                await ReceiveAsync(message, stoppingToken).ConfigureAwait(false);
+                // Reading chunks from disk for one peer must not hold up the answers other fetches wait for.
+                await serving.WaitAsync(stoppingToken).ConfigureAwait(false);
+                _ = Task.Run(async () =>
+                {
+                    try
+                    {
+                        await ReceiveAsync(message, stoppingToken).ConfigureAwait(false);
+                    }
+                    catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+                    {
+                    }
+                    finally
+                    {
+                        serving.Release();
+                    }
+                }, CancellationToken.None);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
+        }
+        // The serves still running finish before their semaphore goes.
+        for (int i = 0; i < ConcurrentServes; i++)
+        {
+            await serving.WaitAsync(CancellationToken.None).ConfigureAwait(false);
         }
     }
 
