@@ -29,12 +29,22 @@ public sealed class BlobExchange : BackgroundService
 
     public static readonly TimeSpan ChunkTimeout = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// After a fetch fails, the blob is not asked for again for 1 s, doubling per failure up to this: a task naming blobs
+    /// nobody has (the chain cannot tell) costs the network a few requests a minute, not a storm.
+    /// </summary>
+    public static readonly TimeSpan MaxRetryDelay = TimeSpan.FromMinutes(1);
+
+    /// <summary>Failed blobs whose back-off is remembered; beyond it the memory starts over.</summary>
+    private const int MaxRemembered = 10_000;
+
     private readonly BlobStore _store;
     private readonly IPeerTransport _transport;
     private readonly Func<IReadOnlyCollection<PeerId>> _peers;
     private readonly ILogger<BlobExchange> _logger;
     private readonly ConcurrentDictionary<(PeerId Peer, Hash32 Root, int Index), TaskCompletionSource<BlobChunkResponse>> _pending = new();
     private readonly ConcurrentDictionary<Hash32, Lazy<Task<bool>>> _fetching = new();
+    private readonly ConcurrentDictionary<Hash32, (int Failures, long RetryAt)> _failed = new();
 
     /// <param name="transport">The dispatcher's route for <see cref="BlobMessageCodec.RequestType"/> and <see cref="BlobMessageCodec.ResponseType"/>.</param>
     /// <param name="peers">The peers connected now.</param>
@@ -129,6 +139,9 @@ public sealed class BlobExchange : BackgroundService
         }
     }
 
+    /// <summary>Whether <paramref name="blob"/> (root and size) is in the local store.</summary>
+    public bool Has(BlobId blob) => _store.GetInfo(blob.Root) == blob;
+
     /// <summary>
     /// Makes <paramref name="blob"/> available in the local store: true at once if it is there, else after fetching it
     /// from a peer that has it; false if no connected peer could provide it (or it exceeds this store's limit). One fetch
@@ -140,7 +153,8 @@ public sealed class BlobExchange : BackgroundService
         {
             return Task.FromResult(stored == blob);
         }
-        if (blob.Size is <= 0 || blob.Size > _store.Options.MaxBlobBytes)
+        if (blob.Size is <= 0 || blob.Size > _store.Options.MaxBlobBytes
+            || (_failed.TryGetValue(blob.Root, out var failed) && Stopwatch.GetTimestamp() < failed.RetryAt))
         {
             return Task.FromResult(false);
         }
@@ -177,9 +191,18 @@ public sealed class BlobExchange : BackgroundService
             }
             if (Array.IndexOf(have, false) >= 0)
             {
-                _logger.LogInformation("Blob {Root} ({Size} bytes): none of {Peers} peers provided it", blob.Root, blob.Size, peers.Length);
+                if (_failed.Count >= MaxRemembered)
+                {
+                    _failed.Clear();
+                }
+                int failures = _failed.TryGetValue(blob.Root, out var failed) ? failed.Failures + 1 : 1;
+                var delay = TimeSpan.FromTicks(Math.Min(TimeSpan.FromSeconds(1).Ticks << Math.Min(failures - 1, 16), MaxRetryDelay.Ticks));
+                _failed[blob.Root] = (failures, Stopwatch.GetTimestamp() + (long)(delay.TotalSeconds * Stopwatch.Frequency));
+                _logger.LogInformation("Blob {Root} ({Size} bytes): none of {Peers} peers provided it; asking again in {Delay} s at the earliest",
+                    blob.Root, blob.Size, peers.Length, delay.TotalSeconds);
                 return false;
             }
+            _failed.TryRemove(blob.Root, out _);
             temp.Position = 0;
             try
             {

@@ -31,8 +31,9 @@ public sealed class VerificationService : BackgroundService
     private readonly Channel<ulong> _finalized = Channel.CreateBounded<ulong>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropOldest });
     private readonly Dictionary<ulong, ulong> _submittedAtHeight = [];
     private readonly BlobExchange? _blobs;
+    private readonly Dictionary<ulong, long> _waitingSince = [];
 
-    /// <summary>How long a check waits for a committed task's blobs to arrive from peers before judging without them.</summary>
+    /// <summary>How long a committed task's blobs are asked for from peers before it is judged without them.</summary>
     public static readonly TimeSpan FetchPatience = TimeSpan.FromSeconds(20);
 
     public VerificationService(Blockchain chain, TransactionPool pool, KeyPair validatorKey, IResultVerifier verifier, IConsensusEngine engine, ILogger<VerificationService> logger,
@@ -72,7 +73,7 @@ public sealed class VerificationService : BackgroundService
             }
             try
             {
-                await VerifyCommittedAsync(height, stoppingToken).ConfigureAwait(false);
+                VerifyCommitted(height, stoppingToken);
             }
             catch (Exception e) when (e is LedgerException or IOException)
             {
@@ -81,13 +82,13 @@ public sealed class VerificationService : BackgroundService
         }
     }
 
-    private async Task VerifyCommittedAsync(ulong height, CancellationToken cancellationToken)
+    private void VerifyCommitted(ulong height, CancellationToken cancellationToken)
     {
         var open = _chain.GetOpenTasks();
         foreach (var task in open)
         {
             // Inputs are fetched while the worker computes, so the check does not wait for them later.
-            _ = PrefetchAsync(task.Spec, cancellationToken);
+            Fetch(Inputs(task.Spec), cancellationToken);
         }
         foreach (var task in open)
         {
@@ -101,49 +102,55 @@ public sealed class VerificationService : BackgroundService
                 continue;
             }
             var seed = _chain.ChallengeSeedFor(task);
-            if (seed is null)
+            if (seed is null || !BlobsReady(task, cancellationToken))
             {
                 continue;
             }
-            await FetchAsync(task, cancellationToken).ConfigureAwait(false);
             var outcome = _verifier.Verify(task, seed.Value);
             Submit(new SubmitVerdict(task.Id, outcome));
             _submittedAtHeight[task.Id] = height;
         }
-        foreach (var id in _submittedAtHeight.Keys.ToList())
+        foreach (var id in _submittedAtHeight.Keys.Concat(_waitingSince.Keys).ToList())
         {
             if (_chain.GetTask(id) is not { State: TaskState.Committed })
             {
                 _submittedAtHeight.Remove(id);
+                _waitingSince.Remove(id);
             }
         }
     }
 
-    private async Task PrefetchAsync(TaskSpec spec, CancellationToken cancellationToken)
+    /// <summary>
+    /// Whether the task's inputs and result are here, or have been asked for from peers for <see cref="FetchPatience"/>
+    /// in vain (the check then judges without them). Never waits: a task whose blobs are on their way is looked at again
+    /// after the next block, so one task with missing blobs does not hold up the verdicts on others.
+    /// </summary>
+    private bool BlobsReady(ComputeTask task, CancellationToken cancellationToken)
     {
-        foreach (var blob in Inputs(spec))
+        if (_blobs is null)
         {
-            if (_blobs is not null && !await _blobs.FetchAsync(blob, cancellationToken).ConfigureAwait(false))
-            {
-                return;
-            }
+            return true;
         }
+        var blobs = Inputs(task.Spec).Append(ToId(task.Result)).ToArray();
+        if (blobs.All(_blobs.Has))
+        {
+            return true;
+        }
+        Fetch(blobs, cancellationToken);
+        long since = _waitingSince.TryGetValue(task.Id, out var first) ? first : _waitingSince[task.Id] = Stopwatch.GetTimestamp();
+        return Stopwatch.GetElapsedTime(since) >= FetchPatience;
     }
 
-    /// <summary>Fetches the task's inputs and result from peers, asking again until they arrive or <see cref="FetchPatience"/> runs out.</summary>
-    private async Task FetchAsync(ComputeTask task, CancellationToken cancellationToken)
+    private void Fetch(IEnumerable<BlobId> blobs, CancellationToken cancellationToken)
     {
         if (_blobs is null)
         {
             return;
         }
-        var waited = Stopwatch.StartNew();
-        foreach (var blob in Inputs(task.Spec).Append(ToId(task.Result)))
+        foreach (var blob in blobs)
         {
-            while (!await _blobs.FetchAsync(blob, cancellationToken).ConfigureAwait(false) && waited.Elapsed < FetchPatience)
-            {
-                await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false);
-            }
+            // Deduplicated and backed off by the exchange; the outcome is read from the store when the task is checked.
+            _ = _blobs.FetchAsync(blob, cancellationToken);
         }
     }
 

@@ -105,6 +105,24 @@ public sealed class BlobExchangeTests : IAsyncLifetime, IAsyncDisposable
     }
 
     [Fact]
+    public async Task A_blob_no_peer_has_is_not_asked_for_again_until_its_back_off_ends()
+    {
+        var unknown = BlobHasher.Compute("nobody has this"u8);
+        var fetch = NodeExchange.FetchAsync(unknown, CancellationToken.None);
+        using var timeout = new CancellationTokenSource(TestNode.Timeout);
+        var message = await _peerBlobRoute.Messages.ReadAsync(timeout.Token);
+        _peer.Send(message.From, BlobMessageCodec.ResponseType, BlobMessageCodec.Encode(new BlobChunkResponse(unknown, 0, null)));
+        Assert.False(await fetch);
+
+        var again = NodeExchange.FetchAsync(unknown, CancellationToken.None);
+
+        Assert.True(again.IsCompleted, "a blob that just failed was asked for again at once");
+        Assert.False(await again);
+        Assert.False(_peerBlobRoute.Messages.TryRead(out _));
+        Assert.Equal(0, NodePeerManager.ScoreOf(_peerId));
+    }
+
+    [Fact]
     public async Task An_undecodable_blob_request_costs_its_sender_score()
     {
         _peer.Broadcast(BlobMessageCodec.RequestType, new byte[] { 1, 2, 3 });
