@@ -171,12 +171,7 @@ public sealed class BlobExchange : BackgroundService
     {
         var clock = Stopwatch.StartNew();
         var have = new bool[blob.ChunkCount];
-        var temp = new FileStream(Path.Combine(Path.GetTempPath(), $"pocc-blob-{Guid.NewGuid():N}.part"), new FileStreamOptions
-        {
-            Mode = FileMode.CreateNew,
-            Access = FileAccess.ReadWrite,
-            Options = FileOptions.DeleteOnClose | FileOptions.Asynchronous,
-        });
+        var temp = _store.CreateScratchFile();
         await using (temp.ConfigureAwait(false))
         {
             // Peers in random order, so nodes fetching the same blob spread the load over whoever has it.
