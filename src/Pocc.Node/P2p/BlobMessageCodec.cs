@@ -15,15 +15,15 @@ public sealed record BlobChunkRequest(BlobId Blob, int Index);
 public sealed record BlobChunkResponse(BlobId Blob, int Index, BlobChunk? Chunk);
 
 /// <summary>
-/// The wire form of blob exchange between nodes. A request (type 21): version, root, u64 size, u32 chunk index. A
-/// response (type 22): version, root, u64 size, u32 index, then 0 (not stored here) or 1 followed by the chunk's bytes
+/// The wire form of blob exchange between nodes. A request (type 22): version, root, u64 size, u32 chunk index. A
+/// response (type 23): version, root, u64 size, u32 index, then 0 (not stored here) or 1 followed by the chunk's bytes
 /// (u32-length-prefixed, at most <see cref="BlobId.ChunkSize"/>) and its Merkle proof. Sizes are bounded by
 /// <see cref="BlobId"/>'s limits; decoding checks the shape, <see cref="BlobChunk.Verify"/> checks the content.
 /// </summary>
 public static class BlobMessageCodec
 {
-    public const byte RequestType = 0x15;
-    public const byte ResponseType = 0x16;
+    public const byte RequestType = 0x16;
+    public const byte ResponseType = 0x17;
     public const byte Version = 1;
 
     private const int HeaderSize = 1 + Hash32.Size + 8 + 4;
