@@ -66,7 +66,7 @@ public sealed class TransactionPool
     /// <summary>Admits one transaction or throws <see cref="LedgerException"/> saying why not; a refusal changes nothing.</summary>
     public void Add(SignedTransaction tx)
     {
-        Check(tx);
+        Check(tx, Room());
         ulong height = _chain.Height.Value;
         lock (_lock)
         {
@@ -86,6 +86,7 @@ public sealed class TransactionPool
         {
             return errors;
         }
+        var room = Room();
         Parallel.ForEach(System.Collections.Concurrent.Partitioner.Create(0, transactions.Count, 128), range =>
         {
             var admitted = new List<int>(range.Item2 - range.Item1);
@@ -93,7 +94,7 @@ public sealed class TransactionPool
             {
                 try
                 {
-                    Check(transactions[i]);
+                    Check(transactions[i], room);
                     admitted.Add(i);
                 }
                 catch (LedgerException e)
@@ -130,10 +131,34 @@ public sealed class TransactionPool
         return errors;
     }
 
-    /// <summary>Everything that needs no pool state: stateless rules, the signature, and the sender's nonce, balance and stake.</summary>
-    private void Check(SignedTransaction signed)
+    /// <summary>What a newcomer must beat to get into the pool, as of now; admission races insertion, which checks again.</summary>
+    private readonly record struct Occupancy(int Count, long Bytes, Amount Cheapest);
+
+    private Occupancy Room()
+    {
+        lock (_lock)
+        {
+            return new Occupancy(_byHash.Count, _bytes, _byFee.Count == 0 ? Amount.Zero : _byFee.Min!.Tx.Transaction.Fee);
+        }
+    }
+
+    /// <summary>
+    /// Everything that needs no pool lock: stateless rules, room in the pool, the signature, and the sender's nonce,
+    /// balance and stake. Room comes before the signature: past capacity, the newcomers that could not evict anything
+    /// are refused for the price of a comparison, so a node that falls behind spends no more verifying what it would
+    /// refuse anyway (what <see cref="MakeRoom"/> decides under the lock, on a snapshot).
+    /// </summary>
+    private void Check(SignedTransaction signed, Occupancy room)
     {
         _chain.Transition.CheckStateless(signed);
+        bool full = room.Count >= _options.MaxTransactions || room.Bytes + signed.EncodedSize > _options.MaxBytes;
+        // Evicting needs a strictly cheaper entry. A replacement frees its own room, but with a fee bump it also pays
+        // more than the entry it replaces, so only a bump of zero lets one through at the cheapest fee.
+        var fee = signed.Transaction.Fee;
+        if (full && (fee < room.Cheapest || (fee == room.Cheapest && _options.ReplacementFeeBumpPercent > 0)))
+        {
+            throw new LedgerException(LedgerErrors.MempoolFull, $"the mempool is full and pays at least {room.Cheapest} per transaction; fee {signed.Transaction.Fee} cannot make room");
+        }
         if (!_chain.Verifier.Verify(signed))
         {
             throw new LedgerException(LedgerErrors.BadSignature, "signature does not verify for the sender's public key");

@@ -233,6 +233,35 @@ public sealed class TransactionPoolTests : IDisposable
     }
 
     [Fact]
+    public void Full_pool_refuses_a_newcomer_that_cannot_evict_before_checking_its_signature()
+    {
+        Use(new MempoolOptions { MaxTransactions = 2 });
+        AddAll(Send(Alice, fee: 5), Send(Bob, fee: 9));
+        int verified = _chain.Chain.Verifier.Remembered;
+
+        // Signed by the wrong key: had its signature been checked, the refusal would say so.
+        Assert.Equal(LedgerErrors.MempoolFull, Refused(Tx.Transfer(Carol, Dave, 1).WithFee(5).SignedBy(Dave)).Code);
+        Assert.Equal(LedgerErrors.MempoolFull, Refused(Tx.Transfer(Carol, Dave, 1).WithFee(4).Signed()).Code);
+        Assert.Equal(verified, _chain.Chain.Verifier.Remembered);
+        // One that could evict is checked in full, and a forged signature is still refused as such.
+        Assert.Equal(LedgerErrors.BadSignature, Refused(Tx.Transfer(Carol, Dave, 1).WithFee(6).SignedBy(Dave)).Code);
+        Assert.Equal(2, _pool.Count);
+    }
+
+    [Fact]
+    public void Batch_admission_past_capacity_admits_up_to_the_bound_and_refuses_the_rest_as_full()
+    {
+        Use(new MempoolOptions { MaxTransactions = 3 });
+        var batch = Enumerable.Range(0, 10).Select(i => Send(Alice, nonce: (ulong)i, fee: 5)).ToArray();
+
+        var errors = _pool.AddBatch(batch);
+
+        Assert.Equal(3, _pool.Count);
+        Assert.Equal(7, errors.Count(e => e?.Code == LedgerErrors.MempoolFull));
+        Assert.Equal(3, errors.Count(e => e is null));
+    }
+
+    [Fact]
     public void Evicting_a_transaction_also_evicts_the_later_nonces_of_its_sender()
     {
         Use(new MempoolOptions { MaxTransactions = 3 });
