@@ -249,16 +249,19 @@ public sealed class TransactionPoolTests : IDisposable
     }
 
     [Fact]
-    public void Batch_admission_past_capacity_admits_up_to_the_bound_and_refuses_the_rest_as_full()
+    public void A_batch_past_the_room_left_is_cut_there_without_checking_the_signatures_beyond()
     {
         Use(new MempoolOptions { MaxTransactions = 3 });
-        var batch = Enumerable.Range(0, 10).Select(i => Send(Alice, nonce: (ulong)i, fee: 5)).ToArray();
+        // Past the third, each is signed by the wrong key: had its signature been checked, the refusal would say so.
+        var batch = Enumerable.Range(0, 10)
+            .Select(i => Tx.Transfer(Alice, Bob, 1).WithNonce((ulong)i).WithFee(5).SignedBy(i < 3 ? Alice : Dave))
+            .ToArray();
 
         var errors = _pool.AddBatch(batch);
 
         Assert.Equal(3, _pool.Count);
-        Assert.Equal(7, errors.Count(e => e?.Code == LedgerErrors.MempoolFull));
-        Assert.Equal(3, errors.Count(e => e is null));
+        Assert.All(errors.Take(3), Assert.Null);
+        Assert.All(errors.Skip(3), e => Assert.Equal(LedgerErrors.MempoolFull, e?.Code));
     }
 
     [Fact]
