@@ -202,19 +202,19 @@ public static class ConsensusBenchmark
 
     /// <summary>
     /// Offers the workload open-loop: at each tick everything due by the clock goes in, however far behind the cluster is.
-    /// A pool holds one second of load (<see cref="Workload.Backlog"/>): what it refuses as full is offered to it again,
-    /// before new transactions and no more than it has room for, as a client whose submission was refused would retry;
-    /// its finality still counts from the first offer. Retrying goes on for <see cref="Patience"/> after the last new offer.
+    /// A pool holds one second of load (<see cref="Workload.Backlog"/>): what it refuses as full waits with its client
+    /// (<see cref="Client"/>) and is offered again; its finality still counts from the first offer. Retrying goes on for
+    /// <see cref="Patience"/> after the last new offer.
     /// </summary>
     private static void Offer(Workload load, List<ValidatorNode> nodes, FinalityTracker tracker, ConsensusBenchmarkSettings settings, List<Task> engines, CancellationToken cancellationToken)
     {
         tracker.Begin(settings.Warmup, settings.Duration);
         var clock = Stopwatch.StartNew();
-        var retries = nodes.Select(_ => new Queue<int>()).ToArray();
+        var clients = nodes.Select(node => new Client(load, node.Pool)).ToArray();
         int next = 0;
         int batches = 0;
         TimeSpan? retryUntil = null;
-        while (next < load.Transactions.Length || (retries.Any(queue => queue.Count > 0) && clock.Elapsed < retryUntil))
+        while (next < load.Transactions.Length || (clients.Any(client => client.Waiting > 0) && clock.Elapsed < retryUntil))
         {
             cancellationToken.ThrowIfCancellationRequested();
             if (engines.FirstOrDefault(engine => engine.IsCompleted) is { } stopped)
@@ -230,7 +230,7 @@ public static class ConsensusBenchmark
             // Every validator admits the batch on its own threads at once, as each would on receiving it by gossip.
             var errors = new LedgerException?[nodes.Count][];
             int from = next;
-            Parallel.For(0, nodes.Count, k => errors[k] = Admit(load, nodes[k].Pool, retries[k], from, due));
+            Parallel.For(0, nodes.Count, k => errors[k] = clients[k].Offer(from, due));
             foreach (var refused in errors)
             {
                 tracker.Refused(refused);
@@ -247,27 +247,64 @@ public static class ConsensusBenchmark
         }
     }
 
-    /// <summary>Offers <paramref name="pool"/> its refused transactions again, as many as it has room for, then those from <paramref name="from"/> to <paramref name="to"/>.</summary>
-    private static LedgerException?[] Admit(Workload load, TransactionPool pool, Queue<int> retry, int from, int to)
+    /// <summary>
+    /// The clients of one validator, as the pool sees them: a transaction its pool refused as full waits and is offered
+    /// again, ahead of new ones and no more at a time than the pool has room for, and its sender's later transactions wait
+    /// behind it, as a wallet submits nonces in order: offered past the gap, they would sit in the pool unable to run.
+    /// </summary>
+    private sealed class Client(Workload load, TransactionPool pool)
     {
-        var offered = new List<int>(to - from + Math.Min(retry.Count, load.Backlog));
-        for (int room = load.Backlog - pool.Count; room > 0 && retry.TryDequeue(out int again); room--)
+        // By position in the workload, which orders each sender's transactions by nonce.
+        private readonly SortedSet<int> _waiting = [];
+        private readonly int[] _waitingBySender = new int[load.Senders];
+
+        public int Waiting => _waiting.Count;
+
+        /// <summary>Offers what waits (as much as fits), then the transactions from <paramref name="from"/> to <paramref name="to"/>.</summary>
+        public LedgerException?[] Offer(int from, int to)
         {
-            offered.Add(again);
-        }
-        for (int i = from; i < to; i++)
-        {
-            offered.Add(i);
-        }
-        var errors = pool.AddBatch([.. offered.Select(i => load.Transactions[i])]);
-        for (int j = 0; j < errors.Length; j++)
-        {
-            if (errors[j]?.Code == LedgerErrors.MempoolFull)
+            var offered = new List<int>(to - from);
+            int room = load.Backlog - pool.Count;
+            foreach (int i in _waiting)
             {
-                retry.Enqueue(offered[j]);
+                if (offered.Count >= room)
+                {
+                    break;
+                }
+                offered.Add(i);
             }
+            foreach (int i in offered)
+            {
+                _waiting.Remove(i);
+                _waitingBySender[load.SenderOf(i)]--;
+            }
+            for (int i = from; i < to; i++)
+            {
+                if (_waitingBySender[load.SenderOf(i)] > 0)
+                {
+                    Wait(i);
+                }
+                else
+                {
+                    offered.Add(i);
+                }
+            }
+            var errors = pool.AddBatch([.. offered.Select(i => load.Transactions[i])]);
+            for (int j = 0; j < errors.Length; j++)
+            {
+                if (errors[j]?.Code == LedgerErrors.MempoolFull)
+                {
+                    Wait(offered[j]);
+                }
+            }
+            return errors;
         }
-        return errors;
+
+        private void Wait(int i)
+        {
+            _waiting.Add(i);
+            _waitingBySender[load.SenderOf(i)]++;
+        }
     }
 
     private sealed record Figures(long Submitted, long Refused, long RefusedFull, IReadOnlyCollection<string> Refusals, long Committed, long Unfinalized, int Blocks, int RoundsAboveZero, double TxPerSecond, double P50, double P90, double P99)
@@ -303,12 +340,23 @@ public static class ConsensusBenchmark
 
         public const string ChainName = "pocc-bench-consensus";
 
+        /// <summary>
+        /// Every transfer pays the same fee, so a full pool refuses a newcomer rather than evicting a pending one: an
+        /// evicted transaction is lost to its client, and its sender's later ones, admitted past the gap, could never run.
+        /// </summary>
+        private static readonly Amount Fee = new(1);
+
         public SignedTransaction[] Transactions { get; }
 
         /// <summary>Position in <see cref="Transactions"/> of each transaction, by hash.</summary>
         public Dictionary<Hash32, int> Index { get; }
 
         public int MaxPending { get; }
+
+        public int Senders => _accounts.Length;
+
+        /// <summary>The account that sends the transaction at <paramref name="position"/> (round robin, so nonces rise with position).</summary>
+        public int SenderOf(int position) => position % _accounts.Length;
 
         /// <summary>
         /// The most transactions a pool holds: a second of the offered load. Past capacity a pool sheds the rest (each
@@ -329,7 +377,7 @@ public static class ConsensusBenchmark
             {
                 int sender = i % accountCount;
                 var to = keys[(sender + 1 + (i / accountCount % (accountCount - 1))) % accountCount].Address;
-                var signed = new Transaction(chainId, keys[sender].PublicKey, (ulong)(i / accountCount), new Amount(1 + (ulong)(i % 7)), new Transfer(to, new Amount(1))).Sign(keys[sender]);
+                var signed = new Transaction(chainId, keys[sender].PublicKey, (ulong)(i / accountCount), Fee, new Transfer(to, new Amount(1))).Sign(keys[sender]);
                 _ = signed.Hash;
                 transactions[i] = signed;
             });
