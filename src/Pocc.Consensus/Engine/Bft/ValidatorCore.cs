@@ -240,9 +240,7 @@ public sealed partial class ValidatorCore
         ConsensusOutput output;
         try
         {
-            var swf = System.Diagnostics.Stopwatch.StartNew();
             output = _wal is null ? _machine.Handle(consensusEvent) : _wal.Handle(_machine, consensusEvent);
-            if (swf.ElapsedMilliseconds > 5) _logger.LogInformation("PROF feed {E} {Ms} ms", consensusEvent.GetType().Name, swf.ElapsedMilliseconds);
         }
         catch (DoubleSignException e)
         {
@@ -346,9 +344,7 @@ public sealed partial class ValidatorCore
             return false;
         }
         AdoptParentCommit(candidate);
-        var swv = System.Diagnostics.Stopwatch.StartNew();
         var validation = _chain.Validate(candidate.Block);
-        _logger.LogInformation("PROF validate h{H} txs {N} {Ms} ms", _height, candidate.Block.Transactions.Count, swv.ElapsedMilliseconds);
         if (!validation.IsValid)
         {
             _logger.LogInformation("Proposed block {Hash} at height {Height} is invalid: {Code} {Reason}", hash, _height, validation.Code, validation.Reason);
@@ -358,12 +354,9 @@ public sealed partial class ValidatorCore
 
     private ValueReady BuildValue(GetValue get)
     {
-        var swb = System.Diagnostics.Stopwatch.StartNew();
         var candidates = _pool.Reap(_chain.Parameters.MaxBlockTransactions);
-        long reapMs = swb.ElapsedMilliseconds;
         var parentCommit = _chain.GetCommit(_chain.Height);
         var proposed = _chain.Propose(candidates, _signer.Address, (ulong)_time.GetUtcNow().ToUnixTimeMilliseconds(), alpha => _signer.ProveBeacon(alpha));
-        _logger.LogInformation("PROF build h{H} r{R} cand {C} txs {N} reap {Reap} ms total {Ms} ms pool {P}", get.Height, get.Round, candidates.Count, proposed.Block.Transactions.Count, reapMs, swb.ElapsedMilliseconds, _pool.Count);
         _proposed[proposed.Block.Hash] = proposed;
         _blocks[proposed.Block.Hash] = new Candidate(proposed.Block, parentCommit);
         return new ValueReady(get.Height, get.Round, proposed.Block.Hash);
@@ -381,7 +374,6 @@ public sealed partial class ValidatorCore
         AdoptParentCommit(candidate);
         _proposed.TryGetValue(decision.BlockHash, out var proposed);
         CommittedBlock committed;
-        var swc = System.Diagnostics.Stopwatch.StartNew();
         try
         {
             committed = proposed is not null ? _chain.Commit(proposed, decision.Certificate) : _chain.Apply(candidate.Block, decision.Certificate);
@@ -395,10 +387,7 @@ public sealed partial class ValidatorCore
             RequestBlock(_height);
             return;
         }
-        long commitMs = swc.ElapsedMilliseconds;
-        var heightMs = _time.GetElapsedTime(_heightStartedAt).TotalMilliseconds;
         Finish(committed, proposed?.Rejected ?? []);
-        _logger.LogInformation("PROF commit h{H} r{R} txs {N} commit {C} ms finish {F} ms height {T} ms", committed.Block.Header.Height, decision.Certificate.Round, committed.Block.Transactions.Count, commitMs, swc.ElapsedMilliseconds - commitMs, heightMs);
     }
 
     /// <summary>
