@@ -33,6 +33,8 @@ public sealed record ConsensusBenchmarkResult
     [JsonPropertyName("submitted")] public long Submitted { get; init; }
     [JsonPropertyName("refused")] public long Refused { get; init; }
     [JsonPropertyName("refusals")] public IReadOnlyCollection<string> Refusals { get; init; } = [];
+    /// <summary>Admissions refused because the pool held a second of load: the excess a cluster past capacity sheds (each retry counted).</summary>
+    [JsonPropertyName("refused_full")] public long RefusedFull { get; init; }
     [JsonPropertyName("committed")] public long Committed { get; init; }
     [JsonPropertyName("unfinalized")] public long Unfinalized { get; init; }
     [JsonPropertyName("blocks")] public int Blocks { get; init; }
@@ -47,6 +49,10 @@ public sealed record ConsensusBenchmarkResult
     [JsonPropertyName("baseline_blocks")] public int BaselineBlocks { get; init; }
     [JsonPropertyName("ratio")] public double Ratio { get; init; }
     [JsonPropertyName("cores")] public int Cores { get; init; }
+    /// <summary>CPU the process used while the cluster ran, in cores: on a shared machine, the share it got.</summary>
+    [JsonPropertyName("cpu_cores_used")] public double CpuCoresUsed { get; init; }
+    /// <summary>The machine's one-minute load average when the run began (Linux), so a figure can be read against how busy it was.</summary>
+    [JsonPropertyName("load_average")] public double? LoadAverage { get; init; }
     /// <summary>With <c>--find-rate</c>: the offered rates tried, in order; the figures are those at <see cref="OfferedRate"/>.</summary>
     [JsonPropertyName("rates_probed")] public IReadOnlyList<int>? RatesProbed { get; init; }
     [JsonPropertyName("notes")] public string Notes { get; init; } = "";
@@ -77,7 +83,7 @@ public static class ConsensusBenchmark
 
     /// <summary>
     /// Searches, by bisection between 0 and <paramref name="settings"/>' rate, for the highest offered rate the cluster
-    /// sustains (everything offered in the window finalized, p50 finality ≤ 1 s), to a step of 5% of that rate or
+    /// sustains (everything offered in the window finalized, none of it refused for a full pool, p50 finality ≤ 1 s), to a step of 5% of that rate or
     /// 50 tx/s; then measures the cluster and the baseline at it as <see cref="RunAsync"/> does. Null when even the
     /// lowest probe is not sustained.
     /// </summary>
@@ -93,7 +99,7 @@ public static class ConsensusBenchmark
             var probe = settings with { Rate = rate };
             using var load = Workload.Create(probe);
             var figures = await MeasureAsync(settings.Validators, load, probe, cancellationToken).ConfigureAwait(false);
-            bool ok = figures.Unfinalized == 0 && figures.P50 <= SustainedP50Ms;
+            bool ok = figures.Unfinalized == 0 && figures.RefusedFull == 0 && figures.P50 <= SustainedP50Ms;
             (sustained, failed) = ok ? (rate, failed) : (sustained, rate);
         }
         return sustained == 0 ? null : await RunAsync(settings with { Rate = sustained }, cancellationToken).ConfigureAwait(false) with { RatesProbed = probes };
@@ -101,6 +107,7 @@ public static class ConsensusBenchmark
 
     public static async Task<ConsensusBenchmarkResult> RunAsync(ConsensusBenchmarkSettings settings, CancellationToken cancellationToken)
     {
+        double? loadAverage = ReadLoadAverage();
         var load = Workload.Create(settings);
         try
         {
@@ -116,6 +123,7 @@ public static class ConsensusBenchmark
                 Submitted = cluster.Submitted,
                 Refused = cluster.Refused,
                 Refusals = cluster.Refusals,
+                RefusedFull = cluster.RefusedFull,
                 Committed = cluster.Committed,
                 Unfinalized = cluster.Unfinalized,
                 Blocks = cluster.Blocks,
@@ -130,6 +138,8 @@ public static class ConsensusBenchmark
                 BaselineBlocks = baseline.Blocks,
                 Ratio = baseline.TxPerSecond > 0 ? Math.Round(cluster.TxPerSecond / baseline.TxPerSecond, 3) : 0,
                 Cores = Environment.ProcessorCount,
+                CpuCoresUsed = cluster.CpuCoresUsed,
+                LoadAverage = loadAverage,
                 Notes = Notes,
             };
         }
@@ -151,7 +161,7 @@ public static class ConsensusBenchmark
             var genesis = load.Genesis(validatorKeys);
             for (int i = 0; i < size; i++)
             {
-                nodes.Add(ValidatorNode.Start(i, Path.Combine(directory.FullName, $"v{i}"), genesis, validatorKeys[i], nodes, load.MaxPending));
+                nodes.Add(ValidatorNode.Start(i, Path.Combine(directory.FullName, $"v{i}"), genesis, validatorKeys[i], nodes, load.MaxPending, load.Backlog));
             }
             using (var connecting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
             {
@@ -162,6 +172,8 @@ public static class ConsensusBenchmark
                 }
             }
             var tracker = new FinalityTracker(load);
+            var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+            var wall = Stopwatch.StartNew();
             engines.AddRange(nodes.Select(node => node.Run(tracker, stop.Token)));
             await Task.Run(() => Offer(load, nodes, tracker, settings, engines, cancellationToken), cancellationToken).ConfigureAwait(false);
             // Let what was offered finish, so the tail of the latency distribution is in the figures too.
@@ -170,9 +182,10 @@ public static class ConsensusBenchmark
             {
                 await Task.Delay(20, cancellationToken).ConfigureAwait(false);
             }
+            double cpuCores = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds / wall.Elapsed.TotalSeconds;
             await stop.CancelAsync().ConfigureAwait(false);
             await Task.WhenAll(engines).ConfigureAwait(false);
-            return tracker.Summarize(settings.Duration);
+            return tracker.Summarize(settings.Duration) with { CpuCoresUsed = Math.Round(cpuCores, 2) };
         }
         finally
         {
@@ -187,14 +200,21 @@ public static class ConsensusBenchmark
         }
     }
 
-    /// <summary>Offers the workload open-loop: at each tick everything due by the clock goes in, however far behind the cluster is.</summary>
+    /// <summary>
+    /// Offers the workload open-loop: at each tick everything due by the clock goes in, however far behind the cluster is.
+    /// A pool holds one second of load (<see cref="Workload.Backlog"/>): what it refuses as full waits with its client
+    /// (<see cref="Client"/>) and is offered again; its finality still counts from the first offer. Retrying goes on for
+    /// <see cref="Patience"/> after the last new offer.
+    /// </summary>
     private static void Offer(Workload load, List<ValidatorNode> nodes, FinalityTracker tracker, ConsensusBenchmarkSettings settings, List<Task> engines, CancellationToken cancellationToken)
     {
         tracker.Begin(settings.Warmup, settings.Duration);
         var clock = Stopwatch.StartNew();
+        var clients = nodes.Select(node => new Client(load, node.Pool)).ToArray();
         int next = 0;
         int batches = 0;
-        while (next < load.Transactions.Length)
+        TimeSpan? retryUntil = null;
+        while (next < load.Transactions.Length || (clients.Any(client => client.Waiting > 0) && clock.Elapsed < retryUntil))
         {
             cancellationToken.ThrowIfCancellationRequested();
             if (engines.FirstOrDefault(engine => engine.IsCompleted) is { } stopped)
@@ -203,41 +223,128 @@ public static class ConsensusBenchmark
                 throw new InvalidOperationException("a validator's engine stopped during the benchmark");
             }
             int due = (int)Math.Min(load.Transactions.Length, (long)(settings.Rate * clock.Elapsed.TotalSeconds));
-            if (due <= next)
+            if (due > next)
             {
-                Thread.Sleep(BatchInterval);
-                continue;
+                tracker.Submitted(next, due, batches++ % nodes.Count);
             }
-            int home = batches++ % nodes.Count;
-            var batch = new ArraySegment<SignedTransaction>(load.Transactions, next, due - next);
-            tracker.Submitted(next, due, home);
             // Every validator admits the batch on its own threads at once, as each would on receiving it by gossip.
             var errors = new LedgerException?[nodes.Count][];
-            Parallel.For(0, nodes.Count, k => errors[k] = nodes[k].Pool.AddBatch(batch));
+            int from = next;
+            Parallel.For(0, nodes.Count, k => errors[k] = clients[k].Offer(from, due));
             foreach (var refused in errors)
             {
                 tracker.Refused(refused);
             }
-            next = due;
+            if (due == next)
+            {
+                Thread.Sleep(BatchInterval);
+            }
+            next = Math.Max(next, due);
+            if (next == load.Transactions.Length)
+            {
+                retryUntil ??= clock.Elapsed + Patience;
+            }
         }
     }
 
-    private sealed record Figures(long Submitted, long Refused, IReadOnlyCollection<string> Refusals, long Committed, long Unfinalized, int Blocks, int RoundsAboveZero, double TxPerSecond, double P50, double P90, double P99);
+    /// <summary>
+    /// The clients of one validator, as the pool sees them: a transaction its pool refused as full waits and is offered
+    /// again, ahead of new ones and no more at a time than the pool has room for, and its sender's later transactions wait
+    /// behind it, as a wallet submits nonces in order: offered past the gap, they would sit in the pool unable to run.
+    /// </summary>
+    private sealed class Client(Workload load, TransactionPool pool)
+    {
+        // By position in the workload, which orders each sender's transactions by nonce.
+        private readonly SortedSet<int> _waiting = [];
+        private readonly int[] _waitingBySender = new int[load.Senders];
+
+        public int Waiting => _waiting.Count;
+
+        /// <summary>Offers what waits (as much as fits), then the transactions from <paramref name="from"/> to <paramref name="to"/>.</summary>
+        public LedgerException?[] Offer(int from, int to)
+        {
+            var offered = new List<int>(to - from);
+            int room = load.Backlog - pool.Count;
+            foreach (int i in _waiting)
+            {
+                if (offered.Count >= room)
+                {
+                    break;
+                }
+                offered.Add(i);
+            }
+            foreach (int i in offered)
+            {
+                _waiting.Remove(i);
+                _waitingBySender[load.SenderOf(i)]--;
+            }
+            for (int i = from; i < to; i++)
+            {
+                if (_waitingBySender[load.SenderOf(i)] > 0)
+                {
+                    Wait(i);
+                }
+                else
+                {
+                    offered.Add(i);
+                }
+            }
+            var errors = pool.AddBatch([.. offered.Select(i => load.Transactions[i])]);
+            for (int j = 0; j < errors.Length; j++)
+            {
+                if (errors[j]?.Code == LedgerErrors.MempoolFull)
+                {
+                    Wait(offered[j]);
+                }
+            }
+            return errors;
+        }
+
+        private void Wait(int i)
+        {
+            _waiting.Add(i);
+            _waitingBySender[load.SenderOf(i)]++;
+        }
+    }
+
+    private sealed record Figures(long Submitted, long Refused, long RefusedFull, IReadOnlyCollection<string> Refusals, long Committed, long Unfinalized, int Blocks, int RoundsAboveZero, double TxPerSecond, double P50, double P90, double P99)
+    {
+        public double CpuCoresUsed { get; init; }
+    }
+
+    /// <summary>The one-minute load average from /proc/loadavg, or null where there is none.</summary>
+    private static double? ReadLoadAverage()
+    {
+        const string path = "/proc/loadavg";
+        if (!File.Exists(path))
+        {
+            return null;
+        }
+        var first = File.ReadAllText(path).Split(' ', 2)[0];
+        return double.TryParse(first, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double load) ? load : null;
+    }
 
     /// <summary>The pre-signed transfers and the funded accounts that send them, the same for the cluster and the baseline.</summary>
     private sealed class Workload : IDisposable
     {
         private readonly KeyPair[] _accounts;
 
-        private Workload(KeyPair[] accounts, SignedTransaction[] transactions, Dictionary<Hash32, int> index, int maxPending)
+        private Workload(KeyPair[] accounts, SignedTransaction[] transactions, Dictionary<Hash32, int> index, int maxPending, int backlog)
         {
             _accounts = accounts;
             Transactions = transactions;
             Index = index;
             MaxPending = maxPending;
+            Backlog = backlog;
         }
 
         public const string ChainName = "pocc-bench-consensus";
+
+        /// <summary>
+        /// Every transfer pays the same fee, so a full pool refuses a newcomer rather than evicting a pending one: an
+        /// evicted transaction is lost to its client, and its sender's later ones, admitted past the gap, could never run.
+        /// </summary>
+        private static readonly Amount Fee = new(1);
 
         public SignedTransaction[] Transactions { get; }
 
@@ -245,6 +352,18 @@ public static class ConsensusBenchmark
         public Dictionary<Hash32, int> Index { get; }
 
         public int MaxPending { get; }
+
+        public int Senders => _accounts.Length;
+
+        /// <summary>The account that sends the transaction at <paramref name="position"/> (round robin, so nonces rise with position).</summary>
+        public int SenderOf(int position) => position % _accounts.Length;
+
+        /// <summary>
+        /// The most transactions a pool holds: a second of the offered load. Past capacity a pool sheds the rest (each
+        /// refused before its signature is checked), so the backlog, the blocks and finality stay bounded and the CPU
+        /// goes to consensus rather than to verifying transactions that would wait.
+        /// </summary>
+        public int Backlog { get; }
 
         public static Workload Create(ConsensusBenchmarkSettings settings)
         {
@@ -258,7 +377,7 @@ public static class ConsensusBenchmark
             {
                 int sender = i % accountCount;
                 var to = keys[(sender + 1 + (i / accountCount % (accountCount - 1))) % accountCount].Address;
-                var signed = new Transaction(chainId, keys[sender].PublicKey, (ulong)(i / accountCount), new Amount(1 + (ulong)(i % 7)), new Transfer(to, new Amount(1))).Sign(keys[sender]);
+                var signed = new Transaction(chainId, keys[sender].PublicKey, (ulong)(i / accountCount), Fee, new Transfer(to, new Amount(1))).Sign(keys[sender]);
                 _ = signed.Hash;
                 transactions[i] = signed;
             });
@@ -269,7 +388,7 @@ public static class ConsensusBenchmark
             }
             // A sender's pending run stays far below this unless the cluster stalls for long.
             int perSender = (int)Math.Min(int.MaxValue, Math.Max(1_000, total / accountCount + 1));
-            return new Workload(keys, transactions, index, perSender);
+            return new Workload(keys, transactions, index, perSender, Math.Max(1_000, settings.Rate));
         }
 
         public GenesisDocument Genesis(IEnumerable<KeyPair> validators) => new()
@@ -302,6 +421,7 @@ public static class ConsensusBenchmark
         private long _windowEnd;
         private int _submitted;
         private long _refused;
+        private long _refusedFull;
         private readonly SortedSet<string> _refusals = new(StringComparer.Ordinal);
         private long _committedInWindow;
         private int _blocks;
@@ -340,6 +460,7 @@ public static class ConsensusBenchmark
                 if (error is not null)
                 {
                     _refused++;
+                    _refusedFull += error.Code == LedgerErrors.MempoolFull ? 1 : 0;
                     _refusals.Add(error.Code);
                 }
             }
@@ -391,7 +512,7 @@ public static class ConsensusBenchmark
                 }
             }
             latencies.Sort();
-            return new Figures(_submitted, _refused, _refusals, _committedInWindow, unfinalized, _blocks, _roundsAboveZero, _committedInWindow / duration.TotalSeconds,
+            return new Figures(_submitted, _refused, _refusedFull, _refusals, _committedInWindow, unfinalized, _blocks, _roundsAboveZero, _committedInWindow / duration.TotalSeconds,
                 Percentile(latencies, 50), Percentile(latencies, 90), Percentile(latencies, 99));
         }
 
@@ -426,11 +547,11 @@ public static class ConsensusBenchmark
         public PeerManager Peers { get; }
 
         /// <summary>Opens the chain and starts listening on a free loopback port, dialling every validator started before it.</summary>
-        public static ValidatorNode Start(int index, string directory, GenesisDocument genesis, KeyPair validatorKey, IReadOnlyList<ValidatorNode> earlier, int maxPerSender)
+        public static ValidatorNode Start(int index, string directory, GenesisDocument genesis, KeyPair validatorKey, IReadOnlyList<ValidatorNode> earlier, int maxPerSender, int backlog)
         {
             var store = RocksDbStore.Open(Path.Combine(directory, "chain"));
             var chain = Blockchain.Open(store, genesis);
-            var pool = new TransactionPool(chain, new MempoolOptions { MaxPerSender = maxPerSender, MaxTransactions = 1_000_000, MaxBytes = 512L * 1024 * 1024 }, TimeProvider.System);
+            var pool = new TransactionPool(chain, new MempoolOptions { MaxPerSender = maxPerSender, MaxTransactions = backlog, MaxBytes = 512L * 1024 * 1024 }, TimeProvider.System);
             // The transport identifies nodes by their own keys; consensus signs with the validator keys.
             var nodeKey = KeyPair.FromLabel($"bench-node-{index}");
             var options = new NetworkOptions

@@ -225,9 +225,9 @@ public static class BenchCommand
             else
             {
                 output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"{figures.Validators} validators, {figures.OfferedRate} tx/s offered for {figures.DurationSeconds} s (after {figures.WarmupSeconds} s warm-up): {figures.TxPerSecond:F0} tx/s committed in {figures.Blocks} blocks ({figures.RoundsAboveZero} decided after round 0), finality p50 {figures.FinalityMsP50} ms, p90 {figures.FinalityMsP90} ms, p99 {figures.FinalityMsP99} ms, {figures.Unfinalized} offered in the window not finalized"));
+                    $"{figures.Validators} validators, {figures.OfferedRate} tx/s offered for {figures.DurationSeconds} s (after {figures.WarmupSeconds} s warm-up): {figures.TxPerSecond:F0} tx/s committed in {figures.Blocks} blocks ({figures.RoundsAboveZero} decided after round 0), finality p50 {figures.FinalityMsP50} ms, p90 {figures.FinalityMsP90} ms, p99 {figures.FinalityMsP99} ms, {figures.Unfinalized} offered in the window not finalized, {figures.RefusedFull} admissions refused as the pools were full"));
                 output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"1 validator, same load: {figures.BaselineTxPerSecond:F0} tx/s in {figures.BaselineBlocks} blocks, finality p50 {figures.BaselineFinalityMsP50} ms, p99 {figures.BaselineFinalityMsP99} ms; ratio {figures.Ratio:F2} ({figures.Cores} cores)"));
+                    $"1 validator, same load: {figures.BaselineTxPerSecond:F0} tx/s in {figures.BaselineBlocks} blocks, finality p50 {figures.BaselineFinalityMsP50} ms, p99 {figures.BaselineFinalityMsP99} ms; ratio {figures.Ratio:F2} ({figures.Cores} cores, {figures.CpuCoresUsed:F2} used by the cluster; load average {figures.LoadAverage?.ToString(CultureInfo.InvariantCulture) ?? "unknown"})"));
                 if (figures.RatesProbed is { } probed)
                 {
                     output.WriteLine($"Sustainable rate found by probing {string.Join(", ", probed)} tx/s: {figures.OfferedRate} tx/s");

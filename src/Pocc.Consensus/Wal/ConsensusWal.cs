@@ -41,6 +41,9 @@ public sealed class ConsensusWal : IDisposable
     /// <summary>How many bytes of torn tail were cut off on open (0 after a clean shutdown).</summary>
     public long TruncatedBytes { get; }
 
+    /// <summary>How many times this log was synced to disk since it was opened: each costs the consensus loop a disk flush.</summary>
+    public long Syncs { get; private set; }
+
     /// <summary>Opens (or creates) the log at <paramref name="path"/>, reads every record and cuts off a torn tail.</summary>
     /// <exception cref="WalCorruptException">A record before the tail is damaged.</exception>
     public static ConsensusWal Open(string path)
@@ -79,14 +82,27 @@ public sealed class ConsensusWal : IDisposable
     public void Append(WalRecord record)
     {
         ArgumentNullException.ThrowIfNull(record);
-        _file.Write(Frame(record));
-        _file.Flush(flushToDisk: record.MustBeDurable);
+        Append([record]);
+    }
+
+    /// <summary>Appends <paramref name="records"/> in order and flushes once: to disk if any of them must be durable.</summary>
+    private void Append(List<WalRecord> records)
+    {
+        bool durable = false;
+        foreach (var record in records)
+        {
+            _file.Write(Frame(record));
+            durable |= record.MustBeDurable;
+        }
+        _file.Flush(flushToDisk: durable);
+        Syncs += durable ? 1 : 0;
     }
 
     /// <summary>
     /// Hands <paramref name="consensusEvent"/> to <paramref name="machine"/> and records what that produced: the event
     /// if the machine accepted it (a <see cref="Start"/> never is: the host rebuilds it on restart), then every message
-    /// the machine signed in response. Perform the returned actions only after this returns.
+    /// the machine signed in response, all with one disk sync (a proposer signs its proposal and its prevote on one event).
+    /// Perform the returned actions only after this returns.
     /// </summary>
     /// <remarks>
     /// Only accepted events are logged, so the log is written after handling. A crash between the machine signing and
@@ -111,21 +127,26 @@ public sealed class ConsensusWal : IDisposable
             Append(new WalEvent(consensusEvent));
             throw;
         }
+        var records = new List<WalRecord>(2);
         if (output.Accepted && consensusEvent is not Start)
         {
-            Append(new WalEvent(consensusEvent));
+            records.Add(new WalEvent(consensusEvent));
         }
         foreach (var action in output.Actions)
         {
             switch (action)
             {
                 case BroadcastProposal broadcast:
-                    Append(new WalOwnProposal(broadcast.Proposal));
+                    records.Add(new WalOwnProposal(broadcast.Proposal));
                     break;
                 case BroadcastVote broadcast:
-                    Append(new WalOwnVote(broadcast.Vote));
+                    records.Add(new WalOwnVote(broadcast.Vote));
                     break;
             }
+        }
+        if (records.Count > 0)
+        {
+            Append(records);
         }
         return output;
     }
@@ -138,6 +159,7 @@ public sealed class ConsensusWal : IDisposable
     {
         _file.Dispose();
         DurableFile.Replace(_path, Frame(new WalEndHeight(height)));
+        Syncs++;
         _file = new FileStream(_path, FileMode.Open, FileAccess.ReadWrite, FileShare.None);
         _file.Seek(0, SeekOrigin.End);
     }

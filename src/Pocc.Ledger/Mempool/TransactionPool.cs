@@ -66,7 +66,7 @@ public sealed class TransactionPool
     /// <summary>Admits one transaction or throws <see cref="LedgerException"/> saying why not; a refusal changes nothing.</summary>
     public void Add(SignedTransaction tx)
     {
-        Check(tx);
+        Check(tx, Room(), position: 0);
         ulong height = _chain.Height.Value;
         lock (_lock)
         {
@@ -78,6 +78,8 @@ public sealed class TransactionPool
     /// <summary>
     /// Admits many transactions on every core: each core checks a slice (signature, nonce, balance) without the pool's
     /// lock, then inserts the slice under one acquisition. Returns null for each admitted transaction, else its error.
+    /// A batch larger than the room the pool has left is cut there: the transactions past it are refused as full
+    /// without a signature check unless they outbid the cheapest the pool held when the batch began.
     /// </summary>
     public LedgerException?[] AddBatch(IReadOnlyList<SignedTransaction> transactions)
     {
@@ -86,6 +88,7 @@ public sealed class TransactionPool
         {
             return errors;
         }
+        var room = Room();
         Parallel.ForEach(System.Collections.Concurrent.Partitioner.Create(0, transactions.Count, 128), range =>
         {
             var admitted = new List<int>(range.Item2 - range.Item1);
@@ -93,7 +96,7 @@ public sealed class TransactionPool
             {
                 try
                 {
-                    Check(transactions[i]);
+                    Check(transactions[i], room, position: i);
                     admitted.Add(i);
                 }
                 catch (LedgerException e)
@@ -130,10 +133,38 @@ public sealed class TransactionPool
         return errors;
     }
 
-    /// <summary>Everything that needs no pool state: stateless rules, the signature, and the sender's nonce, balance and stake.</summary>
-    private void Check(SignedTransaction signed)
+    /// <summary>
+    /// What a newcomer must beat to get into the pool, as of now; admission races insertion, which checks again. An
+    /// empty pool has nothing to evict, so its cheapest is unbeatable.
+    /// </summary>
+    private readonly record struct Occupancy(int Count, long Bytes, Amount Cheapest);
+
+    private Occupancy Room()
+    {
+        lock (_lock)
+        {
+            return new Occupancy(_byHash.Count, _bytes, _byFee.Count == 0 ? new Amount(ulong.MaxValue) : _byFee.Min!.Tx.Transaction.Fee);
+        }
+    }
+
+    /// <summary>
+    /// Everything that needs no pool lock: stateless rules, room in the pool, the signature, and the sender's nonce,
+    /// balance and stake. Room comes before the signature: past capacity, the newcomers that could not evict anything
+    /// are refused for the price of a comparison, so a node that falls behind spends no more verifying what it would
+    /// refuse anyway (what <see cref="MakeRoom"/> decides under the lock, on a snapshot).
+    /// </summary>
+    /// <param name="position">How many transactions of its batch come before it: those may take the room first.</param>
+    private void Check(SignedTransaction signed, Occupancy room, int position)
     {
         _chain.Transition.CheckStateless(signed);
+        bool full = (long)room.Count + position >= _options.MaxTransactions || room.Bytes + signed.EncodedSize > _options.MaxBytes;
+        // Evicting needs a strictly cheaper entry. A replacement frees its own room, but with a fee bump it also pays
+        // more than the entry it replaces, so only a bump of zero lets one through at the cheapest fee.
+        var fee = signed.Transaction.Fee;
+        if (full && (fee < room.Cheapest || (fee == room.Cheapest && _options.ReplacementFeeBumpPercent > 0)))
+        {
+            throw new LedgerException(LedgerErrors.MempoolFull, $"the mempool is full and fee {fee} cannot make room in it");
+        }
         if (!_chain.Verifier.Verify(signed))
         {
             throw new LedgerException(LedgerErrors.BadSignature, "signature does not verify for the sender's public key");

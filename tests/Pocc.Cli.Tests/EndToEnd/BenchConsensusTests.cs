@@ -17,6 +17,10 @@ public sealed class BenchConsensusTests
         Assert.Equal(2, figures["duration_s"]!.GetValue<double>());
         Assert.Equal(600, figures["submitted"]!.GetValue<long>());
         Assert.NotNull(figures["refused"]);
+        // A pool holds a second of load, far above what this cluster lags by at 200 tx/s.
+        Assert.Equal(0, figures["refused_full"]!.GetValue<long>());
+        Assert.True(figures["cpu_cores_used"]!.GetValue<double>() > 0, figures.ToJsonString());
+        Assert.True(!OperatingSystem.IsLinux() || figures["load_average"]!.GetValue<double>() >= 0, figures.ToJsonString());
         Assert.Equal(0, figures["unfinalized"]!.GetValue<long>());
         Assert.True(figures["committed"]!.GetValue<long>() > 0, text);
         Assert.True(figures["blocks"]!.GetValue<int>() > 0, text);

@@ -143,6 +143,25 @@ public sealed class ConsensusWalTests
     }
 
     [Fact]
+    public void Handle_syncs_once_per_event_that_signs_and_never_for_one_that_does_not()
+    {
+        using var directory = new TempDirectory();
+        var fixture = new MachineFixture(self: 0);
+        using var wal = ConsensusWal.Open(directory.File("wal"));
+        wal.Handle(fixture.Machine, new Start(MachineFixture.H, fixture.Validators, new RotatingProposers(fixture.Keys.Select(k => k.Address).ToArray())));
+        Assert.Equal(0, wal.Syncs);
+
+        // The proposer signs its proposal and its prevote on this one event.
+        var output = wal.Handle(fixture.Machine, new ValueReady(MachineFixture.H, 0, MachineFixture.A));
+        Assert.Equal(2, output.Actions.Count(a => a is BroadcastProposal or BroadcastVote));
+        Assert.Equal(1, wal.Syncs);
+
+        // A prevote that makes no quorum is logged, not synced.
+        Assert.True(wal.Handle(fixture.Machine, new VoteReceived(fixture.Prevote(1, 0, MachineFixture.A))).Accepted);
+        Assert.Equal(1, wal.Syncs);
+    }
+
+    [Fact]
     public void Handle_records_accepted_events_and_own_signatures_but_not_refusals_or_starts()
     {
         using var directory = new TempDirectory();

@@ -233,6 +233,38 @@ public sealed class TransactionPoolTests : IDisposable
     }
 
     [Fact]
+    public void Full_pool_refuses_a_newcomer_that_cannot_evict_before_checking_its_signature()
+    {
+        Use(new MempoolOptions { MaxTransactions = 2 });
+        AddAll(Send(Alice, fee: 5), Send(Bob, fee: 9));
+        int verified = _chain.Chain.Verifier.Remembered;
+
+        // Signed by the wrong key: had its signature been checked, the refusal would say so.
+        Assert.Equal(LedgerErrors.MempoolFull, Refused(Tx.Transfer(Carol, Dave, 1).WithFee(5).SignedBy(Dave)).Code);
+        Assert.Equal(LedgerErrors.MempoolFull, Refused(Tx.Transfer(Carol, Dave, 1).WithFee(4).Signed()).Code);
+        Assert.Equal(verified, _chain.Chain.Verifier.Remembered);
+        // One that could evict is checked in full, and a forged signature is still refused as such.
+        Assert.Equal(LedgerErrors.BadSignature, Refused(Tx.Transfer(Carol, Dave, 1).WithFee(6).SignedBy(Dave)).Code);
+        Assert.Equal(2, _pool.Count);
+    }
+
+    [Fact]
+    public void A_batch_past_the_room_left_is_cut_there_without_checking_the_signatures_beyond()
+    {
+        Use(new MempoolOptions { MaxTransactions = 3 });
+        // Past the third, each is signed by the wrong key: had its signature been checked, the refusal would say so.
+        var batch = Enumerable.Range(0, 10)
+            .Select(i => Tx.Transfer(Alice, Bob, 1).WithNonce((ulong)i).WithFee(5).SignedBy(i < 3 ? Alice : Dave))
+            .ToArray();
+
+        var errors = _pool.AddBatch(batch);
+
+        Assert.Equal(3, _pool.Count);
+        Assert.All(errors.Take(3), Assert.Null);
+        Assert.All(errors.Skip(3), e => Assert.Equal(LedgerErrors.MempoolFull, e?.Code));
+    }
+
+    [Fact]
     public void Evicting_a_transaction_also_evicts_the_later_nonces_of_its_sender()
     {
         Use(new MempoolOptions { MaxTransactions = 3 });
