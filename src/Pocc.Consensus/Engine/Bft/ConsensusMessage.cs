@@ -1,4 +1,5 @@
 using Pocc.Consensus.Tendermint;
+using Pocc.Core.Merkle;
 using Pocc.Ledger.Blocks;
 using Pocc.Ledger.Consensus;
 using Pocc.Ledger.Primitives;
@@ -9,10 +10,20 @@ namespace Pocc.Consensus.Engine.Bft;
 public abstract record ConsensusMessage(Height Height);
 
 /// <summary>
-/// A proposal with its block: the machine votes on a hash, but a validator must execute the block to judge it. The
-/// commit of the previous height that the block names (by hash) comes along, since validators may hold different ones.
+/// A signed proposal; its block follows in <see cref="BlockPartMessage"/>s checked against the part set header it
+/// signs. The commit of the previous height that the block names (by hash) comes along, since validators may hold
+/// different ones.
 /// </summary>
-public sealed record ProposalMessage(Proposal Proposal, Block Block, Commit? ParentCommit) : ConsensusMessage(Proposal.Height);
+public sealed record ProposalMessage(Proposal Proposal, Commit? ParentCommit) : ConsensusMessage(Proposal.Height);
+
+/// <summary>
+/// One part of the block proposed at <see cref="ConsensusMessage.Height"/> and <paramref name="Round"/>: its bytes and
+/// the Merkle proof (which names its index and the part count) against the root the proposal signs.
+/// </summary>
+public sealed record BlockPartMessage(Height Height, int Round, byte[] Bytes, MerkleProof Proof) : ConsensusMessage(Height)
+{
+    public int Index => Proof.LeafIndex;
+}
 
 /// <summary>A prevote or precommit.</summary>
 public sealed record VoteMessage(Vote Vote) : ConsensusMessage(Vote.Height);

@@ -1,4 +1,5 @@
 using Pocc.Consensus.Tendermint;
+using Pocc.Core.Merkle;
 using Pocc.Ledger.Blocks;
 using Pocc.Ledger.Consensus;
 using Pocc.Network.Framing;
@@ -24,11 +25,16 @@ public static class ConsensusMessageTypes
     /// <summary><see cref="Bft.BlockResponse"/>.</summary>
     public const byte BlockResponse = 0x13;
 
+    /// <summary><see cref="BlockPartMessage"/>.</summary>
+    public const byte BlockPart = 0x14;
+
     // Each length prefix is a u32; an optional commit adds a presence byte.
     private const int Prefix = 4;
     private const int OptionalCommit = 1 + Prefix + Commit.MaxEncodedSize;
 
-    public const int MaxProposalPayload = 1 + Prefix + Tendermint.Proposal.MaxEncodedSize + Prefix + Block.MaxEncodedSize + OptionalCommit;
+    public const int MaxProposalPayload = 1 + Prefix + Tendermint.Proposal.MaxEncodedSize + OptionalCommit;
+
+    public const int MaxBlockPartPayload = 1 + 8 + 4 + Prefix + PartSetHeader.PartSize + Prefix + MerkleProof.MaxEncodedSize;
 
     public const int MaxVotePayload = 1 + Prefix + Ledger.Consensus.Vote.MaxEncodedSize;
 
@@ -37,9 +43,9 @@ public static class ConsensusMessageTypes
     public const int MaxBlockResponsePayload = 1 + Prefix + Block.MaxEncodedSize + Prefix + Commit.MaxEncodedSize + OptionalCommit;
 
     /// <summary>Every consensus type, for registering with a <see cref="Pocc.Network.MessageDispatcher"/>.</summary>
-    public static IReadOnlyList<byte> All { get; } = [Proposal, Vote, BlockRequest, BlockResponse];
+    public static IReadOnlyList<byte> All { get; } = [Proposal, Vote, BlockRequest, BlockResponse, BlockPart];
 
-    public static bool IsConsensus(byte type) => type is >= Proposal and <= BlockResponse;
+    public static bool IsConsensus(byte type) => type is >= Proposal and <= BlockPart;
 
     /// <summary>The largest payload of <paramref name="type"/>, one of the consensus types.</summary>
     public static int MaxPayload(byte type) => type switch
@@ -48,20 +54,22 @@ public static class ConsensusMessageTypes
         Vote => MaxVotePayload,
         BlockRequest => MaxBlockRequestPayload,
         BlockResponse => MaxBlockResponsePayload,
+        BlockPart => MaxBlockPartPayload,
         _ => throw new ArgumentOutOfRangeException(nameof(type), type, "not a consensus message type"),
     };
 
     /// <summary>
-    /// <paramref name="options"/> with frame limits that admit every consensus message. A block can exceed the
-    /// transport's default global limit, and per-type limits cannot exceed the global one, so the global limit (and
-    /// the byte burst and send queue that must hold one frame) is raised to a whole proposal; every other type keeps
-    /// the limit it had.
+    /// <paramref name="options"/> with frame limits that admit every consensus message. Proposals travel in parts
+    /// that fit the transport's default limits, but a block sync answer still carries a whole block, which can exceed
+    /// the default global limit; per-type limits cannot exceed the global one, so the global limit (and the byte burst
+    /// and send queue that must hold one frame) is raised to a whole block response; every other type keeps the limit
+    /// it had.
     /// </summary>
     public static NetworkOptions WithConsensusLimits(this NetworkOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         var old = options.FrameLimits;
-        int globalMax = Math.Max(old.GlobalMax, Math.Max(MaxProposalPayload, MaxBlockResponsePayload));
+        int globalMax = Math.Max(old.GlobalMax, MaxBlockResponsePayload);
         var perType = new Dictionary<byte, int>();
         for (int type = 0; type <= byte.MaxValue; type++)
         {
