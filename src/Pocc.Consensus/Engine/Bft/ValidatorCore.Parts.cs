@@ -115,6 +115,7 @@ public sealed partial class ValidatorCore
             _logger.LogWarning("Parts {Root} at height {Height} do not make the block {Hash} their proposal signs", id.Parts.Root, _height, id.Hash);
             return;
         }
+        _logger.LogDebug("Block {Hash} made from its {Total} parts", id.Hash, id.Parts.Total);
         _blocks.TryAdd(id.Hash, new Candidate(block, entry.ParentCommit, id.Parts));
         if (_awaitingBlock.Remove(id.Hash))
         {

@@ -306,6 +306,7 @@ public sealed partial class ValidatorCore
                 case ValidateProposal validate:
                     // Its parts are on the way (or lost in a restart, when the proposer's resend brings them): answered
                     // once they make the block, and until then the propose timeout leads to a nil prevote.
+                    _logger.LogDebug("Validating {Hash} once its parts are here", validate.BlockHash);
                     _awaitingBlock.Add(validate.BlockHash);
                     break;
                 case GetValue get:
