@@ -56,7 +56,7 @@ public sealed class ConsensusCodecTests : IDisposable
     [Fact]
     public void Every_kind_round_trips_to_the_same_bytes_under_its_own_type()
     {
-        byte[] expectedTypes = [16, 16, 17, 17, 18, 19, 19, 20, 20];
+        byte[] expectedTypes = [16, 16, 17, 17, 18, 19, 19, 21, 21];
         foreach (var (message, expectedType) in Messages().Zip(expectedTypes))
         {
             var (type, payload) = ConsensusCodec.Encode(message);
@@ -98,6 +98,8 @@ public sealed class ConsensusCodecTests : IDisposable
         wrongVersion[0] = ConsensusCodec.Version + 1;
         Assert.Equal(CodecException.UnknownVersion, Assert.Throws<CodecException>(() => ConsensusCodec.Decode(voteType, wrongVersion)).Code);
         Assert.Throws<CodecException>(() => ConsensusCodec.Decode(0x20, vote));
+        // 0x14 is transaction gossip, between the consensus types and block parts.
+        Assert.Throws<CodecException>(() => ConsensusCodec.Decode(0x14, vote));
     }
 
     [Fact]

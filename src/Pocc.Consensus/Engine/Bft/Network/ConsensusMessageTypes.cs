@@ -25,8 +25,8 @@ public static class ConsensusMessageTypes
     /// <summary><see cref="Bft.BlockResponse"/>.</summary>
     public const byte BlockResponse = 0x13;
 
-    /// <summary><see cref="BlockPartMessage"/>.</summary>
-    public const byte BlockPart = 0x14;
+    /// <summary><see cref="BlockPartMessage"/> (0x14 is transaction gossip's).</summary>
+    public const byte BlockPart = 0x15;
 
     // Each length prefix is a u32; an optional commit adds a presence byte.
     private const int Prefix = 4;
@@ -45,7 +45,7 @@ public static class ConsensusMessageTypes
     /// <summary>Every consensus type, for registering with a <see cref="Pocc.Network.MessageDispatcher"/>.</summary>
     public static IReadOnlyList<byte> All { get; } = [Proposal, Vote, BlockRequest, BlockResponse, BlockPart];
 
-    public static bool IsConsensus(byte type) => type is >= Proposal and <= BlockPart;
+    public static bool IsConsensus(byte type) => type is >= Proposal and <= BlockResponse or BlockPart;
 
     /// <summary>The largest payload of <paramref name="type"/>, one of the consensus types.</summary>
     public static int MaxPayload(byte type) => type switch
