@@ -32,7 +32,9 @@ public sealed record VoteMessage(Vote Vote) : ConsensusMessage(Vote.Height);
 public sealed record BlockRequest(Height Requested) : ConsensusMessage(Requested);
 
 /// <summary>
-/// A committed block, the commit that finalized it and the previous height's commit it names; the receiver verifies
-/// them through <c>Blockchain.AdoptLastCommit</c> and <c>Blockchain.Apply</c>.
+/// The commit that finalized a block, the part set header of that block (whose parts follow as
+/// <see cref="BlockPartMessage"/>s of the commit's round) and the previous height's commit the block names; once the
+/// parts make the block the commit names, the receiver verifies them through <c>Blockchain.AdoptLastCommit</c> and
+/// <c>Blockchain.Apply</c>.
 /// </summary>
-public sealed record BlockResponse(Block Block, Commit Commit, Commit? ParentCommit) : ConsensusMessage(Block.Header.Height);
+public sealed record BlockResponse(Commit Commit, PartSetHeader Parts, Commit? ParentCommit) : ConsensusMessage(Commit.Height);

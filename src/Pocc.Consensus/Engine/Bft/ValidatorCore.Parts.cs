@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Pocc.Consensus.Tendermint;
 using Pocc.Core.Hashing;
 using Pocc.Ledger.Blocks;
+using Pocc.Ledger.Primitives;
 
 namespace Pocc.Consensus.Engine.Bft;
 
@@ -23,6 +24,8 @@ public sealed partial class ValidatorCore
     private readonly Dictionary<int, List<BlockId>> _roundParts = [];
     // Blocks the machine asked to validate before their parts were all here.
     private readonly HashSet<Hash32> _awaitingBlock = [];
+    // Peers' answers to this node's block request, by the block their commit names, waiting for its parts.
+    private readonly Dictionary<Hash32, BlockResponse> _syncing = [];
     private readonly List<BlockPartMessage> _earlyParts = [];
     // The machine decided a block whose parts were still coming.
     private CommitDecision? _undecided;
@@ -32,21 +35,30 @@ public sealed partial class ValidatorCore
         _partSets.Clear();
         _roundParts.Clear();
         _awaitingBlock.Clear();
+        _syncing.Clear();
+        _syncAnswers = 0;
         _undecided = null;
         _earlyParts.RemoveAll(part => part.Height <= _chain.Height);
     }
 
     /// <summary>Starts collecting the parts of an accepted <paramref name="proposal"/> (its own, or one this node sent).</summary>
-    private void ExpectParts(Proposal proposal, Commit? parentCommit)
+    private void ExpectParts(Proposal proposal, Commit? parentCommit) =>
+        TrackParts(new BlockId(proposal), proposal.Round, parentCommit, relay: true);
+
+    /// <summary>
+    /// Keeps the parts of <paramref name="id"/> that arrive for <paramref name="round"/>; they are relayed once any
+    /// accepted proposal names them (block sync answers go to the asker alone).
+    /// </summary>
+    private void TrackParts(BlockId id, int round, Commit? parentCommit, bool relay)
     {
-        var id = new BlockId(proposal);
-        if (!_partSets.ContainsKey(id))
+        if (!_partSets.TryGetValue(id, out var entry))
         {
-            _partSets[id] = new PartSetEntry(new BlockPartSet(proposal.Parts), parentCommit);
+            _partSets[id] = entry = new PartSetEntry(new BlockPartSet(id.Parts), parentCommit);
         }
-        if (!_roundParts.TryGetValue(proposal.Round, out var ids))
+        entry.Relay |= relay;
+        if (!_roundParts.TryGetValue(round, out var ids))
         {
-            _roundParts[proposal.Round] = ids = [];
+            _roundParts[round] = ids = [];
         }
         if (!ids.Contains(id))
         {
@@ -54,10 +66,10 @@ public sealed partial class ValidatorCore
         }
     }
 
-    /// <summary>Handles the parts of <paramref name="proposal"/>'s round that came before it.</summary>
-    private void TakeEarlyParts(Proposal proposal)
+    /// <summary>Handles the parts of a round that came before its proposal (or block sync answer).</summary>
+    private void TakeEarlyParts(Height height, int round)
     {
-        var early = _earlyParts.FindAll(part => part.Height == proposal.Height && part.Round == proposal.Round);
+        var early = _earlyParts.FindAll(part => part.Height == height && part.Round == round);
         _earlyParts.RemoveAll(early.Contains);
         foreach (var part in early)
         {
@@ -81,7 +93,10 @@ public sealed partial class ValidatorCore
             {
                 case PartVerdict.Added:
                     // Passed on once, when first kept: what one honest validator has every honest one gets.
-                    _network.Broadcast(part);
+                    if (entry.Relay)
+                    {
+                        _network.Broadcast(part);
+                    }
                     if (entry.Set.IsComplete)
                     {
                         Assemble(id, entry);
@@ -103,7 +118,7 @@ public sealed partial class ValidatorCore
 
     /// <summary>
     /// Decodes a complete part set; a block whose hash is the one its proposal signs goes to validation (and to commit,
-    /// if the machine already decided it). Parts that do not make the signed block are a faulty proposer's: the block
+    /// if the machine already decided it, or a peer's commit of it came by block sync). Parts that do not make the signed block are a faulty proposer's: the block
     /// never arrives, so this node prevotes nil at the propose timeout. The hash is not marked invalid, since a faulty
     /// proposer could sign bad parts for an honest block's hash.
     /// </summary>
@@ -125,6 +140,10 @@ public sealed partial class ValidatorCore
         {
             _undecided = null;
             CommitDecided(decision);
+        }
+        else if (_syncing.Remove(id.Hash, out var response))
+        {
+            CatchUp(block, response);
         }
     }
 
@@ -152,5 +171,12 @@ public sealed partial class ValidatorCore
         }
     }
 
-    private sealed record PartSetEntry(BlockPartSet Set, Commit? ParentCommit);
+    private sealed class PartSetEntry(BlockPartSet set, Commit? parentCommit)
+    {
+        public BlockPartSet Set { get; } = set;
+
+        public Commit? ParentCommit { get; } = parentCommit;
+
+        public bool Relay { get; set; }
+    }
 }

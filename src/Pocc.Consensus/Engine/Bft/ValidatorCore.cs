@@ -212,7 +212,7 @@ public sealed partial class ValidatorCore
                 Relay(vote, Feed(new VoteReceived(vote.Vote)));
                 break;
             case BlockResponse response:
-                CatchUp(response);
+                OnBlockResponse(response);
                 break;
         }
     }
@@ -231,7 +231,7 @@ public sealed partial class ValidatorCore
         if (accepted)
         {
             ExpectParts(proposal, message.ParentCommit);
-            TakeEarlyParts(proposal);
+            TakeEarlyParts(proposal.Height, proposal.Round);
         }
     }
 

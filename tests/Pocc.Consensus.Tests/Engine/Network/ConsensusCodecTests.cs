@@ -39,8 +39,8 @@ public sealed class ConsensusCodecTests : IDisposable
         yield return new VoteMessage(Equivocation.Vote(_chain.Proposer, 2, 3, VoteType.Precommit, _block.Hash));
         yield return new VoteMessage(Equivocation.Vote(_chain.Proposer, 2, 0, VoteType.Prevote));
         yield return new BlockRequest(new Height(ulong.MaxValue));
-        yield return new BlockResponse(_block, _commit, _parentCommit);
-        yield return new BlockResponse(_parent, _parentCommit, null);
+        yield return new BlockResponse(_commit, parts.Header, _parentCommit);
+        yield return new BlockResponse(_parentCommit, BlockPartSet.FromBlock(_parent).Header, null);
         yield return parts.Messages(proposal.Height, proposal.Round).Single();
         yield return LastOfThreeParts(new Height(ulong.MaxValue), int.MaxValue);
     }
@@ -89,9 +89,9 @@ public sealed class ConsensusCodecTests : IDisposable
         var (voteType, vote) = ConsensusCodec.Encode(Messages().OfType<VoteMessage>().First());
         Assert.Equal(CodecException.TooLarge, Assert.Throws<CodecException>(() => ConsensusCodec.Decode(voteType, new byte[ConsensusMessageTypes.MaxVotePayload + 1])).Code);
 
-        // A block response whose block claims one byte more than a block may have: refused before anything is read.
+        // A block response whose commit claims one byte more than a commit may have: refused before anything is read.
         var (responseType, response) = ConsensusCodec.Encode(Messages().OfType<BlockResponse>().First());
-        BinaryPrimitives.WriteUInt32LittleEndian(response.AsSpan(1), Block.MaxEncodedSize + 1);
+        BinaryPrimitives.WriteUInt32LittleEndian(response.AsSpan(1), Commit.MaxEncodedSize + 1);
         Assert.Equal(CodecException.TooLarge, Assert.Throws<CodecException>(() => ConsensusCodec.Decode(responseType, response)).Code);
 
         byte[] wrongVersion = [.. vote];
@@ -123,12 +123,14 @@ public sealed class ConsensusCodecTests : IDisposable
     }
 
     [Fact]
-    public void Proposals_and_parts_fit_the_transports_default_frame_limit_only_block_sync_raises_it()
+    public void Every_consensus_message_fits_the_transports_default_frame_limit_which_stays_as_it_was()
     {
-        Assert.True(ConsensusMessageTypes.MaxProposalPayload < Pocc.Network.Framing.FrameLimits.DefaultGlobalMax);
-        Assert.True(ConsensusMessageTypes.MaxBlockPartPayload < Pocc.Network.Framing.FrameLimits.DefaultGlobalMax);
-        var options = new Pocc.Network.Peers.NetworkOptions { ChainId = "c" }.WithConsensusLimits();
-        Assert.Equal(ConsensusMessageTypes.MaxBlockResponsePayload, options.FrameLimits.GlobalMax);
+        Assert.All(ConsensusMessageTypes.All, type => Assert.True(ConsensusMessageTypes.MaxPayload(type) < Pocc.Network.Framing.FrameLimits.DefaultGlobalMax));
+        var defaults = new Pocc.Network.Peers.NetworkOptions { ChainId = "c" };
+        var options = defaults.WithConsensusLimits();
+        Assert.Equal(Pocc.Network.Framing.FrameLimits.DefaultGlobalMax, options.FrameLimits.GlobalMax);
+        Assert.Equal(defaults.ByteBurst, options.ByteBurst);
+        Assert.Equal(defaults.SendQueueMaxBytes, options.SendQueueMaxBytes);
     }
 
     [Fact]

@@ -10,8 +10,8 @@ namespace Pocc.Consensus.Engine.Bft.Network;
 /// <summary>
 /// Canonical wire encodings of <see cref="ConsensusMessage"/>s, each starting with <see cref="Version"/>:
 /// proposal = proposal bytes, optional parent commit; block part = u64 height, u32 round, part bytes, Merkle proof
-/// bytes; vote = vote bytes; block request = u64 height; block response = block bytes, commit bytes, optional parent
-/// commit. Nested objects are u32-length-prefixed and bounded by their own maximum size; an optional commit is a
+/// bytes; vote = vote bytes; block request = u64 height; block response = commit bytes, part set header, optional
+/// parent commit. Nested objects are u32-length-prefixed and bounded by their own maximum size; an optional commit is a
 /// presence byte (0 or 1) before it.
 /// </summary>
 public static class ConsensusCodec
@@ -48,8 +48,8 @@ public static class ConsensusCodec
                 break;
             case BlockResponse response:
                 type = ConsensusMessageTypes.BlockResponse;
-                writer.WriteBytes(response.Block.Encode());
                 writer.WriteBytes(Canonical.Encode(response.Commit));
+                response.Parts.Write(ref writer);
                 WriteOptionalCommit(ref writer, response.ParentCommit);
                 break;
             default:
@@ -77,10 +77,7 @@ public static class ConsensusCodec
             ConsensusMessageTypes.BlockPart => ReadPart(ref reader),
             ConsensusMessageTypes.Vote => new VoteMessage(Vote.Decode(reader.ReadBytes(Vote.MaxEncodedSize))),
             ConsensusMessageTypes.BlockRequest => new BlockRequest(new Height(reader.ReadU64())),
-            _ => new BlockResponse(
-                Block.Decode(reader.ReadBytes(Block.MaxEncodedSize)),
-                ReadCommit(ref reader),
-                ReadOptionalCommit(ref reader)),
+            _ => new BlockResponse(ReadCommit(ref reader), PartSetHeader.Read(ref reader), ReadOptionalCommit(ref reader)),
         };
         reader.EnsureEnd();
         return message;

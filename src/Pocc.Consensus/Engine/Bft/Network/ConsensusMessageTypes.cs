@@ -40,7 +40,7 @@ public static class ConsensusMessageTypes
 
     public const int MaxBlockRequestPayload = 1 + 8;
 
-    public const int MaxBlockResponsePayload = 1 + Prefix + Block.MaxEncodedSize + Prefix + Commit.MaxEncodedSize + OptionalCommit;
+    public const int MaxBlockResponsePayload = 1 + Prefix + Commit.MaxEncodedSize + PartSetHeader.EncodedSize + OptionalCommit;
 
     /// <summary>Every consensus type, for registering with a <see cref="Pocc.Network.MessageDispatcher"/>.</summary>
     public static IReadOnlyList<byte> All { get; } = [Proposal, Vote, BlockRequest, BlockResponse, BlockPart];
@@ -59,28 +59,19 @@ public static class ConsensusMessageTypes
     };
 
     /// <summary>
-    /// <paramref name="options"/> with frame limits that admit every consensus message. Proposals travel in parts
-    /// that fit the transport's default limits, but a block sync answer still carries a whole block, which can exceed
-    /// the default global limit; per-type limits cannot exceed the global one, so the global limit (and the byte burst
-    /// and send queue that must hold one frame) is raised to a whole block response; every other type keeps the limit
-    /// it had.
+    /// <paramref name="options"/> with each consensus type limited to exactly what its encoding can need, and every
+    /// other type kept at the limit it had. Blocks travel in parts, so every consensus message fits under the global
+    /// limit (a per-type limit cannot exceed it), which stays as it was.
     /// </summary>
     public static NetworkOptions WithConsensusLimits(this NetworkOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         var old = options.FrameLimits;
-        int globalMax = Math.Max(old.GlobalMax, MaxBlockResponsePayload);
         var perType = new Dictionary<byte, int>();
         for (int type = 0; type <= byte.MaxValue; type++)
         {
             perType[(byte)type] = IsConsensus((byte)type) ? MaxPayload((byte)type) : old.MaxFor((byte)type);
         }
-        long frame = (long)globalMax + FrameCodec.HeaderSize;
-        return options with
-        {
-            FrameLimits = new FrameLimits(globalMax, perType),
-            ByteBurst = Math.Max(options.ByteBurst, frame),
-            SendQueueMaxBytes = Math.Max(options.SendQueueMaxBytes, frame),
-        };
+        return options with { FrameLimits = new FrameLimits(old.GlobalMax, perType) };
     }
 }
