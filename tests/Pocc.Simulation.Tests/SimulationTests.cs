@@ -3,9 +3,9 @@ namespace Pocc.Simulation.Tests;
 public sealed class SimulationTests
 {
     // Seeds of the batch below whose honest validators stall before the target height: a known liveness bug, open
-    // (docs/simulator.md). Replay one with `pocc sim --seed 156 --validators 4-7 --heights 3`. Safety holds in all of them.
-    // Proposals in parts changed the message stream, so the stalling seeds moved from 183 and 353 to these two.
-    private static readonly int[] KnownStalls = [156, 378];
+    // (docs/simulator.md). Replay one with `pocc sim --seed 94 --validators 4-7 --heights 3`. Safety holds in all of them.
+    // Blocks in parts changed the message stream, so the stalling seeds moved from 183 and 353 to these two.
+    private static readonly int[] KnownStalls = [94, 156];
 
     [Fact]
     public void Five_hundred_seeds_of_four_to_seven_validators_with_the_most_tolerable_byzantine_keep_every_invariant()
