@@ -118,9 +118,9 @@ public sealed partial class ValidatorCore
 
     /// <summary>
     /// Decodes a complete part set; a block whose hash is the one its proposal signs goes to validation (and to commit,
-    /// if the machine already decided it, or a peer's commit of it came by block sync). Parts that do not make the signed block are a faulty proposer's: the block
-    /// never arrives, so this node prevotes nil at the propose timeout. The hash is not marked invalid, since a faulty
-    /// proposer could sign bad parts for an honest block's hash.
+    /// if the machine already decided it, or a peer's commit of it came by block sync). Parts that do not make the
+    /// signed block are a faulty proposer's: the block never arrives, so this node prevotes nil at the propose timeout.
+    /// The hash is not marked invalid, since a faulty proposer could sign bad parts for an honest block's hash.
     /// </summary>
     private void Assemble(BlockId id, PartSetEntry entry)
     {
