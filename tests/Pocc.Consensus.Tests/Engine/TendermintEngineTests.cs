@@ -151,6 +151,26 @@ public sealed class TendermintEngineTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task Parts_that_arrive_before_their_proposal_are_kept_and_the_block_is_decided_in_round_zero()
+    {
+        var first = new Height(1);
+        var chain = _cluster.Nodes[0].Chain.Chain;
+        var proposer = _cluster.Nodes.Single(n => n.Key.Address == new WeightedRoundRobinProposer(chain.GetValidatorSet()).Proposer(first, 0));
+        RewriteProposal(proposer, first, (proposed, block) => [.. BlockPartSet.FromBlock(block).Messages(first, 0), proposed]);
+
+        _cluster.Start();
+        foreach (var node in _cluster.Nodes)
+        {
+            await node.FinalizeThrough(1);
+        }
+
+        Assert.Equal(proposer.Key.Address, chain.GetBlock(first)!.Header.Proposer);
+        Assert.Equal(0u, chain.GetCommit(first)!.Round);
+        Assert.All(_cluster.Nodes, node => Assert.Empty(node.Network.Reported));
+        AssertSameChain(_cluster.Nodes, 1);
+    }
+
+    [Fact]
     public async Task A_proposer_that_sends_a_corrupted_part_is_reported_by_every_honest_validator_and_the_next_round_decides()
     {
         var first = new Height(1);
