@@ -391,11 +391,27 @@ public sealed partial class Simulation : IDisposable
     private void Note(string line)
     {
         Hash(line);
+        TraceOnly(line);
+    }
+
+    /// <summary>A trace line that is not part of the trace hash, so tracing does not change what a seed's hash is.</summary>
+    private void TraceOnly(string line)
+    {
         if (_options.Trace)
         {
             _traceLines.Add($"{NowMs,8} ms  {line}");
         }
     }
+
+    /// <summary>A message in a trace line: its kind, height, round, value (short) and signer.</summary>
+    private static string Describe(ConsensusMessage message) => message switch
+    {
+        VoteMessage { Vote: var v } => $"{v.Type} h{v.Height.Value} r{v.Round} {Short(v.BlockHash)} by {v.Validator}",
+        ProposalMessage { Proposal: var p } => $"Proposal h{p.Height.Value} r{p.Round} {Short(p.BlockHash)} vr{p.ValidRound} by {p.Proposer}",
+        _ => $"{message.GetType().Name} h{message.Height.Value}",
+    };
+
+    private static string Short(Hash32? hash) => hash is { } h ? h.ToString()[..8] : "nil";
 
     private static string TempRoot() => Directory.Exists("/dev/shm") ? "/dev/shm" : Path.GetTempPath();
 
@@ -441,7 +457,11 @@ public sealed partial class Simulation : IDisposable
 
     private sealed class HonestSink(Simulation simulation, SimulatedValidator node) : IConsensusSink
     {
-        public void Broadcast(ConsensusMessage message) => simulation.Broadcast(node.Index, message);
+        public void Broadcast(ConsensusMessage message)
+        {
+            simulation.TraceOnly($"v{node.Index} sends {Describe(message)}");
+            simulation.Broadcast(node.Index, message);
+        }
 
         public void Reply(ConsensusMessage request, ConsensusMessage response) => simulation.Send(node.Index, node.CurrentSender, response);
 

@@ -11,29 +11,42 @@ internal enum AddVoteResult
     Added,
     Duplicate,
 
-    /// <summary>A second value from the same validator: kept for its own value's tally, and evidence.</summary>
+    /// <summary>A further value from the same validator: counted for its own value's tally, and evidence.</summary>
     Conflicting,
 
-    /// <summary>A value beyond <see cref="RoundVotes.MaxValuesPerValidator"/>: not kept.</summary>
+    /// <summary>A value beyond the counted ones, kept aside uncounted until its value has more than a third of the power.</summary>
+    Held,
+
+    /// <summary>A value beyond what is counted or held: not kept.</summary>
     TooManyConflicting,
 }
 
 /// <summary>
 /// The votes of one type in one round of one height, with the voting power behind each value. As in the paper, a
-/// validator counts once towards each value it signed and once towards "any value": an equivocator's two votes are
-/// both counted, each for its own value. Counting only its first vote would let it show different nodes different
-/// quorums forever (one sees a proof-of-lock, another never does) and stall liveness; counting both is safe because
-/// two quorums for different values overlap in more than a third of the power, so in some honest validator.
+/// validator counts once towards each value it signed and once towards "any value": an equivocator's votes are each
+/// counted for their own value. Counting only its first vote would let it show different nodes different quorums
+/// forever (one sees a proof-of-lock, another never does) and stall liveness; counting all is safe because two
+/// quorums for different values overlap in more than a third of the power, so in some honest validator.
 /// </summary>
+/// <remarks>
+/// An equivocator can sign any number of values, so memory is bounded: the first
+/// <see cref="MaxCountedValuesPerValidator"/> values are counted at once; a further value is counted only when it
+/// already has more than a third of the power (so an honest validator voted for it: at most one such value per honest
+/// validator, plus nil), and otherwise is held uncounted, up to <see cref="MaxHeldPerValidator"/> per validator, and
+/// counted as soon as its value crosses a third. Without the held votes a node that saw an equivocator's junk values
+/// first could never count its vote for the value the honest validators chose, and would miss the quorum that every
+/// other node saw.
+/// </remarks>
 internal sealed class RoundVotes
 {
-    /// <summary>
-    /// Distinct values kept per validator: enough for the evidence pair and the paper's counting against a validator
-    /// that splits the network between two values. Further values are ignored so memory stays bounded.
-    /// </summary>
-    public const int MaxValuesPerValidator = 2;
+    /// <summary>Distinct values counted at once per validator: the evidence pair and a validator splitting the network in two.</summary>
+    public const int MaxCountedValuesPerValidator = 2;
+
+    /// <summary>Further values per validator kept uncounted until their value has more than a third of the power.</summary>
+    public const int MaxHeldPerValidator = 4;
 
     private readonly Dictionary<Address, List<Vote>> _votes = [];
+    private readonly Dictionary<Address, List<(Vote Vote, ulong Power)>> _held = [];
     private readonly Dictionary<Hash32, UInt128> _powerFor = [];
     private UInt128 _nilPower;
 
@@ -43,29 +56,32 @@ internal sealed class RoundVotes
     /// <summary>The first vote received from <paramref name="validator"/>, if any.</summary>
     public Vote? First(Address validator) => _votes.TryGetValue(validator, out var votes) ? votes[0] : null;
 
+    /// <summary>Whether this exact signed vote is already counted or held.</summary>
     public bool Contains(Vote vote) =>
-        _votes.TryGetValue(vote.Validator, out var votes) && votes.Exists(v => v.BlockHash == vote.BlockHash && v.Signature == vote.Signature);
+        (_votes.TryGetValue(vote.Validator, out var votes) && votes.Exists(v => v.BlockHash == vote.BlockHash && v.Signature == vote.Signature))
+        || (_held.TryGetValue(vote.Validator, out var held) && held.Exists(h => h.Vote.BlockHash == vote.BlockHash && h.Vote.Signature == vote.Signature));
 
-    public AddVoteResult Add(Vote vote, ulong power)
+    public AddVoteResult Add(Vote vote, ulong power, ulong totalPower)
     {
         if (!_votes.TryGetValue(vote.Validator, out var votes))
         {
             _votes.Add(vote.Validator, [vote]);
             TotalPower += power;
-            Count(vote.BlockHash, power);
+            Count(vote.BlockHash, power, totalPower);
             return AddVoteResult.Added;
         }
-        if (votes.Exists(v => v.BlockHash == vote.BlockHash))
+        var held = _held.GetValueOrDefault(vote.Validator);
+        if (votes.Exists(v => v.BlockHash == vote.BlockHash) || held?.Exists(h => h.Vote.BlockHash == vote.BlockHash) == true)
         {
             return AddVoteResult.Duplicate;
         }
-        if (votes.Count >= MaxValuesPerValidator)
+        if (votes.Count < MaxCountedValuesPerValidator || Quorum.IsOneThird(PowerFor(vote.BlockHash), totalPower))
         {
-            return AddVoteResult.TooManyConflicting;
+            votes.Add(vote);
+            Count(vote.BlockHash, power, totalPower);
+            return AddVoteResult.Conflicting;
         }
-        votes.Add(vote);
-        Count(vote.BlockHash, power);
-        return AddVoteResult.Conflicting;
+        return Hold(vote, power, held) ? AddVoteResult.Held : AddVoteResult.TooManyConflicting;
     }
 
     public UInt128 PowerFor(Hash32? value) => value is { } hash ? _powerFor.GetValueOrDefault(hash) : _nilPower;
@@ -75,7 +91,35 @@ internal sealed class RoundVotes
         _votes.Values.SelectMany(votes => votes).Where(v => v.BlockHash == value).OrderBy(v => v.Validator)
             .Select(v => new CommitSignature(v.Validator, v.Signature)).ToArray();
 
-    private void Count(Hash32? value, ulong power)
+    /// <summary>Holds <paramref name="vote"/>, evicting the held vote whose value has the least power if that is less than this one's.</summary>
+    private bool Hold(Vote vote, ulong power, List<(Vote Vote, ulong Power)>? held)
+    {
+        if (held is null)
+        {
+            _held.Add(vote.Validator, [(vote, power)]);
+            return true;
+        }
+        if (held.Count >= MaxHeldPerValidator)
+        {
+            int weakest = 0;
+            for (int i = 1; i < held.Count; i++)
+            {
+                if (PowerFor(held[i].Vote.BlockHash) < PowerFor(held[weakest].Vote.BlockHash))
+                {
+                    weakest = i;
+                }
+            }
+            if (PowerFor(held[weakest].Vote.BlockHash) >= PowerFor(vote.BlockHash))
+            {
+                return false;
+            }
+            held.RemoveAt(weakest);
+        }
+        held.Add((vote, power));
+        return true;
+    }
+
+    private void Count(Hash32? value, ulong power, ulong totalPower)
     {
         if (value is { } hash)
         {
@@ -84,6 +128,34 @@ internal sealed class RoundVotes
         else
         {
             _nilPower += power;
+        }
+        if (_held.Count > 0 && Quorum.IsOneThird(PowerFor(value), totalPower))
+        {
+            PromoteHeld(value);
+        }
+    }
+
+    /// <summary>Counts the held votes for <paramref name="value"/>, which now has more than a third of the power.</summary>
+    private void PromoteHeld(Hash32? value)
+    {
+        foreach (var (validator, held) in _held)
+        {
+            int index = held.FindIndex(h => h.Vote.BlockHash == value);
+            if (index < 0)
+            {
+                continue;
+            }
+            var (vote, power) = held[index];
+            held.RemoveAt(index);
+            _votes[validator].Add(vote);
+            if (value is { } hash)
+            {
+                _powerFor[hash] += power;
+            }
+            else
+            {
+                _nilPower += power;
+            }
         }
     }
 }

@@ -163,12 +163,14 @@ public sealed class TendermintMachine
             return Reject(RejectReason.BadSignature, $"{vote.Type} of round {vote.Round} from {vote.Validator} has an invalid signature");
         }
         var first = votes.First(vote.Validator);
-        switch (_messages.VotesForAdding(vote.Round, vote.Type).Add(vote, member.Power))
+        switch (_messages.VotesForAdding(vote.Round, vote.Type).Add(vote, member.Power, _validators.TotalPower))
         {
             case AddVoteResult.Duplicate:
                 return Reject(RejectReason.Duplicate, $"already have {vote.Validator}'s {vote.Type} for this value in round {vote.Round}");
+            case AddVoteResult.Held:
+                return Reject(RejectReason.ConflictingVote, $"{vote.Validator} already signed {RoundVotes.MaxCountedValuesPerValidator} different {vote.Type}s in round {vote.Round}; this one is held until its value has a third of the power");
             case AddVoteResult.TooManyConflicting:
-                return Reject(RejectReason.ConflictingVote, $"{vote.Validator} already signed {RoundVotes.MaxValuesPerValidator} different {vote.Type}s in round {vote.Round}; ignored");
+                return Reject(RejectReason.ConflictingVote, $"{vote.Validator} signed too many different {vote.Type}s in round {vote.Round}; ignored");
             case AddVoteResult.Conflicting:
                 _actions.Add(new ReportEvidence(new DuplicateVoteEvidence(first!, vote)));
                 break;
@@ -306,7 +308,7 @@ public sealed class TendermintMachine
         }
         var vote = _signer.SignVote(_chainId, type, _height, _round, value);
         _actions.Add(new BroadcastVote(vote));
-        _messages.VotesForAdding(_round, type).Add(vote, self.Power);
+        _messages.VotesForAdding(_round, type).Add(vote, self.Power, _validators.TotalPower);
         _messages.RecordSender(_round, vote.Validator, self.Power);
     }
 

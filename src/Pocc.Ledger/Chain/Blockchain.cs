@@ -31,7 +31,7 @@ public sealed class Blockchain : IDisposable
     // The last block Validate executed successfully, so committing it (Apply) does not execute it a second time.
     private Validated? _validated;
     // The set that had to sign the head's commit: the one before the head executed, which may have changed the set.
-    // Not stored, so after a restart the head's commit cannot be swapped (see AdoptLastCommit).
+    // Stored with each block, so a restarted node can still adopt another quorum's commit for its head.
     private ValidatorSet? _headSigners;
 
     private readonly IResultVerifier? _results;
@@ -125,6 +125,7 @@ public sealed class Blockchain : IDisposable
             }
             chain._headHeader = header;
             chain._lastCommit = store.GetCommit(height);
+            chain._headSigners = store.HeadSigners;
             chain._headHash = hash;
             chain._beacon = Consensus.Beacon.FromProof(header.BeaconProof);
         }
@@ -323,7 +324,7 @@ public sealed class Blockchain : IDisposable
     /// Replaces the head's commit with <paramref name="commit"/> on the word of the next block: <paramref name="next"/>
     /// names it (<see cref="BlockHeader.LastCommitHash"/>) and <paramref name="nextCommit"/>, checked against the current
     /// validator set, finalizes that block, so a quorum judged it the head's valid commit. Block sync uses this: unlike
-    /// <see cref="AdoptLastCommit(Commit)"/> it needs no record of the head's own signers, which a restart loses.
+    /// <see cref="AdoptLastCommit(Commit)"/> it needs no record of the head's own signers.
     /// Changes nothing unless every check passes.
     /// </summary>
     /// <exception cref="LedgerException">The commit is not for the head, <paramref name="next"/> does not follow the head or name it, or <paramref name="nextCommit"/> does not finalize <paramref name="next"/>.</exception>
@@ -341,10 +342,10 @@ public sealed class Blockchain : IDisposable
     /// (<see cref="BlockHeader.LastCommitHash"/>); a validator that holds a different one adopts the proposer's so it
     /// can judge and apply that block. Only the head's commit can change: a later block already fixed the earlier ones.
     /// </summary>
-    /// <exception cref="LedgerException">The commit does not finalize the head, or the head's signers are unknown (after a restart).</exception>
+    /// <exception cref="LedgerException">The commit does not finalize the head, or the head is genesis.</exception>
     public void AdoptLastCommit(Commit commit) => ReplaceHeadCommit(commit, () =>
     {
-        Require(_headHeader is not null && _headSigners is not null, LedgerErrors.BlockBadCommit, "the head's validator set is not known since the restart");
+        Require(_headHeader is not null && _headSigners is not null, LedgerErrors.BlockBadCommit, "the head is genesis or its validator set is not stored");
         _headSigners!.VerifyCommit(ChainId, _headHeader!.Height, _headHash, commit);
     });
 
@@ -533,7 +534,7 @@ public sealed class Blockchain : IDisposable
     private CommittedBlock CommitLocked(Block block, byte[] encoded, Commit commit, StateOverlay changes, ValidatorSet signers)
     {
         _validated = null;
-        _store.WriteBlock(block, encoded, commit, changes);
+        _store.WriteBlock(block, encoded, commit, changes, signers);
         _lock.EnterWriteLock();
         try
         {

@@ -20,6 +20,7 @@ public sealed class ChainStore
 {
     private static readonly byte[] HeadKey = "head"u8.ToArray();
     private static readonly byte[] GenesisKey = "genesis"u8.ToArray();
+    private static readonly byte[] HeadSignersKey = "head-signers"u8.ToArray();
     private const byte HeaderByHeight = (byte)'h';
     private const byte HeightByHash = (byte)'H';
     private const byte BlockByHeight = (byte)'b';
@@ -45,6 +46,9 @@ public sealed class ChainStore
             return bytes is null ? null : (new Height(BinaryPrimitives.ReadUInt64BigEndian(bytes)), new Hash32(bytes.AsSpan(8)));
         }
     }
+
+    /// <summary>The validator set that had to sign the head's commit, as <see cref="WriteBlock"/> stored it; null at genesis.</summary>
+    public ValidatorSet? HeadSigners => _store.Get(Column.Meta, HeadSignersKey) is { } bytes ? ValidatorSet.Decode(bytes) : null;
 
     public BlockHeader? GetHeader(Height height) =>
         _store.Get(Column.Headers, HeightKey(HeaderByHeight, height)) is { } bytes ? Core.Encoding.Canonical.Decode<BlockHeader>(bytes, BlockHeader.MaxEncodedSize) : null;
@@ -95,9 +99,9 @@ public sealed class ChainStore
 
     /// <summary>
     /// Everything a block changes, in one atomic, synced batch: the block, its header and commit, the
-    /// transaction index, the changed state and the new head. A crash leaves either all of it or none.
+    /// transaction index, the changed state, the new head and the set that signed it. A crash leaves either all of it or none.
     /// </summary>
-    public void WriteBlock(Block block, byte[] encodedBlock, Commit commit, StateOverlay changes)
+    public void WriteBlock(Block block, byte[] encodedBlock, Commit commit, StateOverlay changes, ValidatorSet signers)
     {
         var height = block.Header.Height;
         using var batch = _store.CreateBatch();
@@ -135,6 +139,7 @@ public sealed class ChainStore
         batch.Put(Column.State, SupplyKey, changes.Supply.Encode());
         batch.Put(Column.State, TaskRegistryKey, changes.Registry.Encode());
         batch.Put(Column.Meta, HeadKey, HeadValue(height, block.Hash));
+        batch.Put(Column.Meta, HeadSignersKey, signers.Encode());
         _store.Commit(batch);
     }
 

@@ -1,5 +1,6 @@
 using Pocc.Core.Addressing;
 using Pocc.Core.Crypto;
+using Pocc.Core.Encoding;
 using Pocc.Ledger.Blocks;
 using Pocc.Ledger.Primitives;
 
@@ -57,6 +58,54 @@ public sealed class ValidatorSet
                 });
             }
         }
+        return new ValidatorSet(members);
+    }
+
+    public const byte Version = 1;
+
+    /// <summary>Each member is a public key, a power and a proposer weight.</summary>
+    public const int MaxEncodedSize = 1 + 4 + Commit.MaxSignatures * (PublicKey.Size + 8 + 8);
+
+    /// <summary>
+    /// The set as bytes (version, count, then each member's public key, power and proposer weight, in address order), so
+    /// a node can keep the set that signed its head across a restart. Not part of any consensus object.
+    /// </summary>
+    public byte[] Encode()
+    {
+        var writer = new CanonicalWriter(MaxEncodedSize);
+        writer.WriteU8(Version);
+        writer.WriteLength(Members.Count);
+        foreach (var member in Members)
+        {
+            writer.WriteFixed(member.PublicKey.Bytes);
+            writer.WriteU64(member.Power);
+            writer.WriteU64(member.ProposerWeight);
+        }
+        return writer.ToArray();
+    }
+
+    /// <exception cref="CodecException">Not an encoding <see cref="Encode"/> makes: a bad version, a truncated or oversized body, members out of address order.</exception>
+    public static ValidatorSet Decode(ReadOnlySpan<byte> bytes)
+    {
+        if (bytes.Length > MaxEncodedSize)
+        {
+            throw new CodecException(CodecException.TooLarge, $"validator set of {bytes.Length} bytes exceeds {MaxEncodedSize}");
+        }
+        var reader = new CanonicalReader(bytes);
+        reader.ReadVersion(Version, "validator set");
+        int count = reader.ReadLength(Commit.MaxSignatures);
+        var members = new List<ValidatorPower>(count);
+        for (int i = 0; i < count; i++)
+        {
+            var key = new PublicKey(reader.ReadFixed(PublicKey.Size));
+            var member = new ValidatorPower(key.Address, key, reader.ReadU64()) { ProposerWeight = reader.ReadU64() };
+            if (members.Count > 0 && member.Address.CompareTo(members[^1].Address) <= 0)
+            {
+                throw new CodecException(CodecException.InvalidValue, "validator set members must be sorted by address, each once");
+            }
+            members.Add(member);
+        }
+        reader.EnsureEnd();
         return new ValidatorSet(members);
     }
 

@@ -139,11 +139,17 @@ internal sealed class BftCluster : IAsyncDisposable
 
         public async ValueTask DisposeAsync()
         {
-            await _stop.CancelAsync();
-            await _running.WaitAsync(Patience);
-            _stop.Dispose();
-            Chain.Dispose();
-            _data.Dispose();
+            try
+            {
+                await _stop.CancelAsync();
+                await _running.WaitAsync(Patience);
+            }
+            finally
+            {
+                _stop.Dispose();
+                Chain.Dispose();
+                _data.Dispose();
+            }
         }
     }
 }

@@ -10,13 +10,19 @@ using static Pocc.Ledger.Tests.Builders.TestKeys;
 
 namespace Pocc.Consensus.Tests.Engine;
 
-public sealed class TendermintEngineTests : IAsyncDisposable
+// xUnit 2 disposes a test class through IAsyncLifetime, never through IAsyncDisposable alone: with only the latter,
+// every test left its cluster's RocksDB and WAL directories in the temp folder.
+public sealed class TendermintEngineTests : IAsyncLifetime, IAsyncDisposable
 {
     private const ulong Heights = 5;
 
     private readonly BftCluster _cluster = new();
 
-    public ValueTask DisposeAsync() => _cluster.DisposeAsync();
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync() => _cluster.DisposeAsync().AsTask();
+
+    ValueTask IAsyncDisposable.DisposeAsync() => _cluster.DisposeAsync();
 
     private void AssertSameChain(IEnumerable<BftCluster.Node> nodes, ulong through)
     {

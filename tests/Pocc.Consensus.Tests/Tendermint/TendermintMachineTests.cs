@@ -433,7 +433,7 @@ public sealed class TendermintMachineTests
     }
 
     [Fact]
-    public void A_third_value_from_the_same_validator_is_ignored_without_more_evidence()
+    public void A_third_value_from_the_same_validator_is_held_uncounted_until_its_value_has_a_third_of_the_power()
     {
         _f.Start();
         _f.Prevotes(0, A, 1);
@@ -443,9 +443,26 @@ public sealed class TendermintMachineTests
 
         Assert.Equal(RejectReason.ConflictingVote, third.Rejected?.Reason);
         Assert.Empty(third.Actions);
-        // Self and v0 prevote nil: 20 of 40. Had v1's third vote counted, nil would have a quorum and self would precommit nil.
-        _f.Timeout(TimeoutKind.Propose, 0);
-        Assert.Empty(_f.Prevotes(0, null, 0).Votes(VoteType.Precommit));
+        // Self prevotes nil: 10 of 40 for nil, so v1's held nil vote still does not count.
+        Assert.Empty(_f.Timeout(TimeoutKind.Propose, 0).Votes(VoteType.Precommit));
+        // v0's nil makes 20 of 40, more than a third: v1's held vote counts now, 30 of 40, and self precommits nil.
+        Assert.Null(_f.Prevotes(0, null, 0).SingleVote(VoteType.Precommit).BlockHash);
+    }
+
+    [Fact]
+    public void A_third_value_with_a_third_of_the_power_behind_it_counts_at_once()
+    {
+        _f.Start();
+        _f.ReceiveValidProposal(0, B);
+        _f.Prevotes(0, A, 1);
+        _f.Prevotes(0, null, 1);
+        _f.Prevotes(0, B, 0);
+
+        // B has 20 of 40 (self and v0), more than a third: v1's third value counts at once and makes a quorum.
+        var output = _f.Receive(_f.Prevote(1, 0, B));
+
+        Assert.Null(output.Rejected);
+        Assert.Equal(B, output.SingleVote(VoteType.Precommit).BlockHash);
     }
 
     [Fact]

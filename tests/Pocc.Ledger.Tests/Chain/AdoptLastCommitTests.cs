@@ -98,13 +98,19 @@ public sealed class AdoptLastCommitTests : IDisposable
     }
 
     [Fact]
-    public void After_a_restart_the_head_commit_cannot_be_swapped()
+    public void After_a_restart_another_quorum_for_the_head_is_still_adopted_and_a_weak_one_still_refused()
     {
-        var produced = _chain.Produce();
+        var proposed = _chain.Propose();
+        _chain.Chain.Commit(proposed, _chain.SignCommit(proposed.Block, _chain.ValidatorKeys.Take(3)));
         _chain.Reopen();
+        var weak = _chain.SignCommit(proposed.Block, _chain.ValidatorKeys.Skip(2));
+        var other = _chain.SignCommit(proposed.Block, _chain.ValidatorKeys.Skip(1));
 
-        var other = _chain.SignCommit(produced.Block, _chain.ValidatorKeys.Take(3));
+        Assert.Equal(LedgerErrors.BlockBadCommit, Assert.Throws<LedgerException>(() => _chain.Chain.AdoptLastCommit(weak)).Code);
+        _chain.Chain.AdoptLastCommit(other);
 
-        Assert.Equal(LedgerErrors.BlockBadCommit, Assert.Throws<LedgerException>(() => _chain.Chain.AdoptLastCommit(other)).Code);
+        Assert.Equal(other.Hash, _chain.Chain.GetCommit(proposed.Block.Header.Height)!.Hash);
+        _chain.Reopen();
+        Assert.Equal(other.Hash, _chain.Propose().Block.Header.LastCommitHash);
     }
 }

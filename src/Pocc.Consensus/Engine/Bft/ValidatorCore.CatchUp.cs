@@ -95,7 +95,14 @@ public sealed partial class ValidatorCore
         }
         _logger.LogInformation("Caught up to height {Height} with a peer's committed block", committed.Block.Header.Height);
         Finish(committed, []);
-        // Still behind (messages of later heights are waiting): ask for the next block now rather than on the next message.
+    }
+
+    /// <summary>
+    /// Still behind (a peer named a later height): asks for this height's block now rather than on the next message,
+    /// which may never come when the others are all waiting for this node's votes.
+    /// </summary>
+    private void RequestBlockIfBehind()
+    {
         if (_highestSeen > _height)
         {
             RequestBlock(_height);

@@ -95,6 +95,8 @@ public sealed partial class ValidatorCore
     /// <summary>A timer asked for through <see cref="IConsensusTimers"/> went off.</summary>
     public void Fire(TimeoutElapsed timeout)
     {
+        // A request or its answer can be lost; each timeout of a height this node is behind on asks again.
+        RequestBlockIfBehind();
         Feed(timeout);
         DrainFollowUps();
     }
@@ -155,6 +157,7 @@ public sealed partial class ValidatorCore
         {
             OnMessage(message);
         }
+        RequestBlockIfBehind();
         UpdateStatus();
     }
 
