@@ -5,11 +5,20 @@ namespace Pocc.Cli.Devnet;
 /// <summary>What a devnet run did; printed at the end and, with --summary, written as JSON (snake_case).</summary>
 public sealed record DevnetSummary
 {
+    /// <summary>Blocks the follower may trail the validators' common height by at the end before the run fails.</summary>
+    public const ulong MaxFollowerLag = 3;
+
+    /// <summary>What makes the run exit 0: supply conserved, no invalid result paid, state roots agree, nothing committed lost, and the follower still following.</summary>
+    [JsonIgnore]
+    public bool Passed => SupplyConserved && InvalidResultsSettled == 0 && StateRootsAgree && CommittedTransactionsLost == 0 && FollowerFollowing;
+
     [JsonPropertyName("chain_id")] public required string ChainId { get; init; }
     [JsonPropertyName("home")] public required string Home { get; init; }
     [JsonPropertyName("validators")] public int Validators { get; init; }
     [JsonPropertyName("heights")] public IReadOnlyList<ulong> Heights { get; init; } = [];
     [JsonPropertyName("common_height")] public ulong CommonHeight { get; init; }
+    [JsonPropertyName("follower_behind")] public ulong FollowerBehind { get; init; }
+    [JsonPropertyName("follower_following")] public bool FollowerFollowing { get; init; } = true;
     [JsonPropertyName("state_roots")] public IReadOnlyList<string> StateRoots { get; init; } = [];
     [JsonPropertyName("state_roots_agree")] public bool StateRootsAgree { get; init; }
     [JsonPropertyName("rounds_above_zero")] public int RoundsAboveZero { get; init; }

@@ -269,7 +269,9 @@ public sealed class Blockchain : IDisposable
 
     /// <summary>
     /// Verifies and commits a block made elsewhere (block sync, replay): header links, signatures of every
-    /// transaction, every transaction valid, the state root it claims, and its commit. Any failure changes nothing.
+    /// transaction, every transaction valid, the state root it claims, and its commit. Verdicts are not re-checked
+    /// against this node's own result verification: the commit says a quorum did that when it voted (see
+    /// <see cref="Validate"/>). Any failure changes nothing.
     /// </summary>
     public CommittedBlock Apply(Block block, Commit commit)
     {
@@ -297,8 +299,9 @@ public sealed class Blockchain : IDisposable
     }
 
     /// <summary>
-    /// Runs exactly <see cref="Apply"/>'s checks and execution on a throwaway overlay, without a commit (consensus
-    /// asks before one exists), so a validator can vote on a proposed block without committing it.
+    /// Runs <see cref="Apply"/>'s checks and execution on a throwaway overlay, without a commit (consensus asks before
+    /// one exists), so a validator can vote on a proposed block without committing it; it also checks every verdict
+    /// against this node's own result verification, which is what a vote vouches for.
     /// </summary>
     public BlockValidation Validate(Block block)
     {
@@ -412,7 +415,13 @@ public sealed class Blockchain : IDisposable
         var fees = Amount.Zero;
         foreach (var tx in block.Transactions)
         {
-            CheckVerdict(changes, tx, header.Height, beacon, LedgerErrors.BlockVerdictMismatch);
+            // A verdict is judged when a block is voted on, never once a quorum has committed it: this node's check
+            // reads its own copy of the blobs, and a node lacking one (or a non-voting follower) must still follow
+            // the chain the validators finalized. The state transition itself never reads a blob.
+            if (commit is null)
+            {
+                CheckVerdict(changes, tx, header.Height, beacon, LedgerErrors.BlockVerdictMismatch);
+            }
             fees += Transition.Apply(changes, tx, header.Height);
         }
         Transition.EndBlock(changes, header.Proposer, fees, _headHash, header.Height, beacon);

@@ -174,7 +174,7 @@ public static class NodeHost
 
     /// <summary>
     /// BFT consensus over the TCP peer transport: one <see cref="PeerManager"/> (identified by the validator key) whose
-    /// messages a <see cref="MessageDispatcher"/> splits between consensus and transaction gossip. The engine's WAL and
+    /// messages a <see cref="MessageDispatcher"/> splits between consensus, transaction gossip and blob exchange. The engine's WAL and
     /// double-sign guard live under data/consensus. A node that must not sign (Validator false) gets a throwaway key
     /// outside the set, so its engine only follows.
     /// </summary>
@@ -191,7 +191,12 @@ public static class NodeHost
             PersistentPeers = [.. options.PeerEndPoints.Select(endPoint => new PersistentPeer(endPoint))],
             ReconnectInitialDelay = TimeSpan.FromMilliseconds(200),
             ReconnectMaxDelay = TimeSpan.FromSeconds(5),
-            FrameLimits = new FrameLimits(FrameLimits.DefaultGlobalMax, new Dictionary<byte, int> { [TransactionBatchCodec.MessageType] = TransactionBatchCodec.MaxPayload }),
+            FrameLimits = new FrameLimits(FrameLimits.DefaultGlobalMax, new Dictionary<byte, int>
+            {
+                [TransactionBatchCodec.MessageType] = TransactionBatchCodec.MaxPayload,
+                [BlobMessageCodec.RequestType] = BlobMessageCodec.MaxRequestPayload,
+                [BlobMessageCodec.ResponseType] = BlobMessageCodec.MaxResponsePayload,
+            }),
         }.WithConsensusLimits();
         services.AddSingleton(sp => new PeerManager(validatorKey, network, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<PeerManager>>()));
         services.AddSingleton(sp => new NodePeers(sp.GetRequiredService<PeerManager>()));
@@ -200,6 +205,9 @@ public static class NodeHost
             sp.GetRequiredService<MessageDispatcher>().Register(ConsensusMessageTypes.All), sp.GetRequiredService<ILogger<PeerConsensusNetwork>>()));
         services.AddSingleton(sp => new TransactionGossip(sp.GetRequiredService<TransactionPool>(),
             sp.GetRequiredService<MessageDispatcher>().Register([TransactionBatchCodec.MessageType], lossy: true), sp.GetRequiredService<ILogger<TransactionGossip>>()));
+        services.AddSingleton(sp => new BlobExchange(sp.GetRequiredService<BlobStore>(),
+            sp.GetRequiredService<MessageDispatcher>().Register([BlobMessageCodec.RequestType, BlobMessageCodec.ResponseType], capacity: 256, lossy: true),
+            () => sp.GetRequiredService<PeerManager>().ConnectedPeers, sp.GetRequiredService<ILogger<BlobExchange>>()));
         var engineOptions = new TendermintEngineOptions
         {
             DataDirectory = Path.Combine(home.DataDirectory, "consensus"),
@@ -217,8 +225,9 @@ public static class NodeHost
         Directory.CreateDirectory(engineOptions.DataDirectory);
         services.AddSingleton(sp =>
         {
-            // Both consumers register with the dispatcher before the peer service starts it.
+            // Every consumer registers with the dispatcher before the peer service starts it.
             _ = sp.GetRequiredService<TransactionGossip>();
+            _ = sp.GetRequiredService<BlobExchange>();
             return new TendermintEngine(sp.GetRequiredService<Blockchain>(), sp.GetRequiredService<TransactionPool>(),
                 new KeyPairConsensusSigner(options.Validator ? validatorKey : KeyPair.Generate()), sp.GetRequiredService<PeerConsensusNetwork>(),
                 engineOptions, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<TendermintEngine>>());
@@ -231,6 +240,7 @@ public static class NodeHost
             return new PeerService(sp.GetRequiredService<PeerManager>(), sp.GetRequiredService<MessageDispatcher>(), engine.Resend);
         });
         services.AddHostedService(sp => sp.GetRequiredService<TransactionGossip>());
+        services.AddHostedService(sp => sp.GetRequiredService<BlobExchange>());
     }
 
     public static void ConfigureJson(JsonOptions options)

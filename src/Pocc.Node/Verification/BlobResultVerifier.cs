@@ -16,7 +16,7 @@ namespace Pocc.Node.Verification;
 /// store and runs the check of the task's policy: Freivalds with the given challenge seed for a product, the STARK
 /// verifier on the proof in the result blob for a STARK task. Never re-runs the task.
 /// Verdicts are remembered per (task, result, seed), so the proposer's verdict and its own acceptance check of
-/// that verdict cost one verification.
+/// that verdict cost one verification; "unavailable" is not, since a missing blob may yet be fetched.
 /// </summary>
 public sealed class BlobResultVerifier : IResultVerifier
 {
@@ -52,6 +52,11 @@ public sealed class BlobResultVerifier : IResultVerifier
             return known;
         }
         var outcome = Check(task, challengeSeed);
+        if (outcome == TaskOutcome.ResultUnavailable)
+        {
+            // Not remembered: the blobs may arrive from a peer, and the next check must see them.
+            return outcome;
+        }
         if (_verdicts.Count >= MaxRemembered)
         {
             _verdicts.Clear();

@@ -136,6 +136,18 @@ public sealed class BlobStore
         }
     }
 
+    /// <summary>
+    /// A read-write scratch file in the store's temporary directory (e.g. to assemble a blob fetched chunk by chunk before
+    /// <see cref="PutAsync"/>): deleted when closed, and by the next start if the process is killed first.
+    /// </summary>
+    public FileStream CreateScratchFile() =>
+        new(Path.Combine(_tempDirectory, Guid.NewGuid().ToString("N") + TempSuffix), new FileStreamOptions
+        {
+            Mode = FileMode.CreateNew,
+            Access = FileAccess.ReadWrite,
+            Options = FileOptions.DeleteOnClose | FileOptions.Asynchronous,
+        });
+
     public bool Exists(Hash32 root) => File.Exists(DataPath(root));
 
     /// <summary>The blob's identity if it is stored here, from the file's length (no read).</summary>

@@ -80,7 +80,30 @@ public sealed class DevnetTests : IDisposable
         Assert.True(s["height"]!.GetValue<ulong>() > s["height_at_last_restart"]!.GetValue<ulong>(), s.ToJsonString());
         Assert.True(s["committed_transactions_checked"]!.GetValue<long>() > 0, s.ToJsonString());
         Assert.Equal(0, s["committed_transactions_lost"]!.GetValue<long>());
+        Assert.True(s["follower_following"]!.GetValue<bool>(), s.ToJsonString());
         Assert.Contains("restarts", result.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Market_on_four_validator_processes_settles_tasks_and_the_follower_keeps_following()
+    {
+        var summaryFile = _dir.Combine("market.json");
+
+        // The default market (two workers, one faulty; products and STARK tasks) on small products, so tasks settle quickly.
+        var result = await PoccProcess.RunAsync(
+            ["devnet", "--validators", "4", "--duration", "25", "--task-n", "128", "--accounts", "200",
+                "--home", _dir.Combine("market"), "--summary", summaryFile, "--api-url", FreePort.NextUrl()], TimeSpan.FromSeconds(150));
+
+        CliAssert.Succeeded(result);
+        var s = JsonNode.Parse(await File.ReadAllTextAsync(summaryFile))!.AsObject();
+        Assert.Equal(2, s["workers"]!.GetValue<int>());
+        Assert.True(s["tasks_settled"]!.GetValue<long>() >= 1, s.ToJsonString());
+        Assert.Equal(0, s["invalid_results_settled"]!.GetValue<long>());
+        Assert.True(s["follower_following"]!.GetValue<bool>(), s.ToJsonString());
+        Assert.True(s["follower_behind"]!.GetValue<ulong>() <= 3, s.ToJsonString());
+        Assert.True(s["state_roots_agree"]!.GetValue<bool>(), s.ToJsonString());
+        // The follower went on past the blocks that carried the verdicts.
+        Assert.True(s["height"]!.GetValue<ulong>() >= s["common_height"]!.GetValue<ulong>(), s.ToJsonString());
     }
 
     [Theory]

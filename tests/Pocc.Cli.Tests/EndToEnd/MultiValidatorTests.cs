@@ -79,6 +79,70 @@ public sealed class MultiValidatorTests : IDisposable
     }
 
     [Fact]
+    public async Task Task_posted_through_a_follower_is_settled_by_four_validators_that_fetch_its_blobs_from_peers()
+    {
+        var (apiBase, p2pBase) = TwoPortRanges(4);
+        var net = _dir.Combine("net");
+        CliAssert.Succeeded(await PoccProcess.RunAsync("testnet", "init", "--validators", "4", "--output", net, "--fund", "2",
+            "--base-api-port", apiBase.ToString(), "--base-p2p-port", p2pBase.ToString()));
+        var nodes = new NodeProcess?[4];
+        BackgroundPocc? worker = null;
+        try
+        {
+            for (int i = 0; i < 4; i++)
+            {
+                nodes[i] = await NodeProcess.StartAsync(Path.Combine(net, $"node{i}"), $"http://127.0.0.1:{apiBase + i}");
+            }
+            // The requester and the worker use a node outside the validator set, as the devnet does: the task's inputs and
+            // its result are stored only there, so every validator must fetch them over the peer transport to check them.
+            var followerHome = _dir.Combine("follower");
+            CliAssert.Succeeded(await PoccProcess.RunAsync("init", "--home", followerHome));
+            File.Copy(Path.Combine(net, "node0", "genesis.json"), Path.Combine(followerHome, "genesis.json"), overwrite: true);
+            await using var follower = await NodeProcess.StartAsync(followerHome, null,
+                [.. Enumerable.Range(0, 4).SelectMany(i => new[] { "--peer", $"127.0.0.1:{p2pBase + i}" })]);
+            await follower.WaitForHeightAsync(2, Patience);
+            worker = BackgroundPocc.Start("worker", "run", "--node", follower.Url, "--key", Path.Combine(net, "accounts", "account1.json"), "--stake", "10000000");
+
+            var submit = await PoccProcess.RunAsync(["task", "submit", "matmul", "--n", "96", "--dtype", "mod61", "--fee", "5000", "--seed", "multi-validator",
+                "--key", Path.Combine(net, "accounts", "account0.json"), "--wait", "--timeout", "60", "--node", follower.Url], TimeSpan.FromSeconds(90));
+
+            CliAssert.Succeeded(submit);
+            string id = Tasks.TaskMarketFixture.PostedTaskId(submit);
+            Assert.Contains($"task {id}: settled at height", submit.Stdout, StringComparison.Ordinal);
+            Assert.Contains("outcome verified", submit.Stdout, StringComparison.Ordinal);
+            var task = await follower.GetAsync($"/v1/tasks/{id}");
+            var blobs = new[] { task["input_a"]!, task["input_b"]!, task["result"]! }.Select(b => b["root"]!.GetValue<string>()).ToArray();
+            // Whichever validator gave the verdict, all of them took the blobs from a peer and hold them now.
+            foreach (var node in nodes)
+            {
+                foreach (var root in blobs)
+                {
+                    await WaitUntil(async () => (await node!.TryGetAsync($"/v1/blobs/{root}/info")).Status == System.Net.HttpStatusCode.OK,
+                        $"{node!.Url} holds blob {root}");
+                }
+            }
+            // The follower followed the settlement, and every node agrees on the chain.
+            ulong common = await CommonHeight([.. nodes!, follower]);
+            await AssertSameBlockAt([.. nodes!, follower], common);
+            Assert.Equal("settled", (await nodes[3]!.GetAsync($"/v1/tasks/{id}"))["state"]!.GetValue<string>());
+        }
+        finally
+        {
+            if (worker is not null)
+            {
+                await worker.DisposeAsync();
+            }
+            foreach (var node in nodes)
+            {
+                if (node is not null)
+                {
+                    await node.DisposeAsync();
+                }
+            }
+        }
+    }
+
+    [Fact]
     public async Task Garbage_and_an_oversized_frame_on_the_p2p_port_are_disconnected_and_the_chain_keeps_finalizing()
     {
         var home = _dir.Combine("home");

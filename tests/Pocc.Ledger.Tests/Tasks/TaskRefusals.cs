@@ -82,8 +82,9 @@ internal sealed record TaskRefusal(
     }
 
     /// <summary>
-    /// Proposing leaves <paramref name="bad"/> out with <paramref name="code"/> and keeps the rest; applying a block that
-    /// carries it fails with <paramref name="applyCode"/>; neither changes anything; the honest proposal still commits.
+    /// Proposing leaves <paramref name="bad"/> out with <paramref name="code"/> and keeps the rest; voting on (validating)
+    /// a block that carries it fails with <paramref name="applyCode"/>, and so does applying it unless only the verdict
+    /// check objects; nothing changes; the honest proposal still commits.
     /// </summary>
     public static void AssertRefused(TaskChain t, TxBuilder[] sameBlock, TxBuilder bad, string code, string applyCode)
     {
@@ -100,8 +101,14 @@ internal sealed record TaskRefusal(
         Assert.Equal(before, TaskSnapshot.Of(t.Chain));
 
         var forged = Tamper.Transactions(proposed.Block, [.. proposed.Block.Transactions, badTx]);
-        var error = Assert.Throws<LedgerException>(() => t.Chain.Apply(forged, t.Test.SignCommit(forged)));
-        Assert.True(applyCode == error.Code, $"expected {applyCode} from Apply, got {error.Code}: {error.Message}");
+        var validation = t.Chain.Validate(forged);
+        Assert.True(applyCode == validation.Code, $"expected {applyCode} from Validate, got {validation.Code}: {validation.Reason}");
+        // A verdict's check is a voter's own judgement, made by Validate; every other rule holds for a committed block too.
+        if (applyCode != LedgerErrors.BlockVerdictMismatch)
+        {
+            var error = Assert.Throws<LedgerException>(() => t.Chain.Apply(forged, t.Test.SignCommit(forged)));
+            Assert.True(applyCode == error.Code, $"expected {applyCode} from Apply, got {error.Code}: {error.Message}");
+        }
         Assert.Equal(before, TaskSnapshot.Of(t.Chain));
 
         t.Chain.Commit(proposed, t.Test.SignCommit(proposed.Block));

@@ -56,28 +56,20 @@ public sealed class VerdictCheckTests
     [InlineData(TaskOutcome.WrongResult, TaskOutcome.Verified)]
     [InlineData(TaskOutcome.Verified, TaskOutcome.WrongResult)]
     [InlineData(TaskOutcome.ResultUnavailable, TaskOutcome.Verified)]
-    public void Block_from_a_proposer_whose_check_disagrees_is_refused_by_an_honest_node_and_changes_nothing(TaskOutcome truth, TaskOutcome claimed)
+    public void Proposal_from_a_proposer_whose_check_disagrees_is_refused_by_an_honest_voter_and_changes_nothing(TaskOutcome truth, TaskOutcome claimed)
     {
         using var honest = TaskChain.Create();
         honest.Results.Prescribe(1, truth);
-        var lying = new ScriptedResults().Prescribe(1, claimed);
-        using var liar = honest.Test.ReplicaWith(lying);
-        honest.ProduceOk(TaskTx.Register(Alice));
-        honest.ProduceOk(TaskTx.Post(Dave, Specs.Mod61()));
-        honest.ProduceOk(TaskTx.Commit(Alice, 1, Specs.Result(Specs.Mod61())));
-        foreach (var (block, commit) in honest.Test.CommittedBlocks())
-        {
-            liar.Chain.Apply(block, commit);
-        }
-        Assert.Equal(honest.Chain.StateRoot, liar.Chain.StateRoot);
+        using var liar = LiarAfterACommittedTask(honest, claimed);
 
         var produced = liar.Produce(honest.Sign(TaskTx.Verdict(honest.Validator, 1, claimed)));
         Assert.Empty(produced.Rejected);
         var before = TaskSnapshot.Of(honest.Chain);
 
-        var error = Assert.Throws<LedgerException>(() => honest.Chain.Apply(produced.Block, produced.Commit));
+        var validation = honest.Chain.Validate(produced.Block);
 
-        Assert.Equal(LedgerErrors.BlockVerdictMismatch, error.Code);
+        Assert.False(validation.IsValid);
+        Assert.Equal(LedgerErrors.BlockVerdictMismatch, validation.Code);
         Assert.Equal(before, TaskSnapshot.Of(honest.Chain));
         Assert.Equal(TaskState.Committed, honest.Task(1).State);
 
@@ -88,7 +80,24 @@ public sealed class VerdictCheckTests
     }
 
     [Fact]
-    public void Node_without_a_result_verifier_refuses_a_block_that_carries_a_verdict()
+    public void Committed_block_is_applied_whatever_this_nodes_own_check_of_its_verdict_says()
+    {
+        // A node whose copy of the blobs differs (here: says unavailable) follows the quorum's decision; the verdict
+        // was judged by the voters, and the state transition does not read blobs.
+        using var follower = TaskChain.Create();
+        follower.Results.Prescribe(1, TaskOutcome.ResultUnavailable);
+        using var validators = LiarAfterACommittedTask(follower, TaskOutcome.Verified);
+        var produced = validators.Produce(follower.Sign(TaskTx.Verdict(follower.Validator, 1, TaskOutcome.Verified)));
+        Assert.Equal(LedgerErrors.BlockVerdictMismatch, follower.Chain.Validate(produced.Block).Code);
+
+        follower.Chain.Apply(produced.Block, produced.Commit);
+
+        Assert.Equal(validators.Chain.StateRoot, follower.Chain.StateRoot);
+        Assert.Equal(TaskState.Settled, follower.Task(1).State);
+    }
+
+    [Fact]
+    public void Node_without_a_result_verifier_refuses_to_vote_for_a_verdict_but_follows_a_committed_one()
     {
         using var t = TaskChain.Create();
         using var blind = t.Test.ReplicaWith(null);
@@ -103,8 +112,25 @@ public sealed class VerdictCheckTests
             blind.Chain.Apply(block, commit);
         }
         var before = TaskSnapshot.Of(blind.Chain);
-        var error = Assert.Throws<LedgerException>(() => blind.Chain.Apply(blocks[3].Block, blocks[3].Commit));
-        Assert.Equal(LedgerErrors.BlockVerdictMismatch, error.Code);
+        Assert.Equal(LedgerErrors.BlockVerdictMismatch, blind.Chain.Validate(blocks[3].Block).Code);
         Assert.Equal(before, TaskSnapshot.Of(blind.Chain));
+
+        blind.Chain.Apply(blocks[3].Block, blocks[3].Commit);
+        Assert.Equal(t.Chain.StateRoot, blind.Chain.StateRoot);
+    }
+
+    /// <summary>A replica of <paramref name="honest"/> whose result check says <paramref name="claimed"/>, both with task 1 committed.</summary>
+    private static TestChain LiarAfterACommittedTask(TaskChain honest, TaskOutcome claimed)
+    {
+        var liar = honest.Test.ReplicaWith(new ScriptedResults().Prescribe(1, claimed));
+        honest.ProduceOk(TaskTx.Register(Alice));
+        honest.ProduceOk(TaskTx.Post(Dave, Specs.Mod61()));
+        honest.ProduceOk(TaskTx.Commit(Alice, 1, Specs.Result(Specs.Mod61())));
+        foreach (var (block, commit) in honest.Test.CommittedBlocks())
+        {
+            liar.Chain.Apply(block, commit);
+        }
+        Assert.Equal(honest.Chain.StateRoot, liar.Chain.StateRoot);
+        return liar;
     }
 }

@@ -199,6 +199,21 @@ public sealed class BlobStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task A_scratch_file_lives_in_the_stores_temp_directory_and_goes_when_closed()
+    {
+        string path;
+        await using (var scratch = _store.CreateScratchFile())
+        {
+            path = scratch.Name;
+            await scratch.WriteAsync(new byte[] { 1, 2, 3 });
+            Assert.Equal(Path.Combine(_directory.Path, "tmp"), Path.GetDirectoryName(path));
+            Assert.True(File.Exists(path));
+        }
+
+        Assert.False(File.Exists(path));
+    }
+
+    [Fact]
     public async Task Damage_on_disk_is_caught_by_verification_and_chunk_reads()
     {
         var content = BlobData.Random(2L * Chunk + 10, seed: 11);
