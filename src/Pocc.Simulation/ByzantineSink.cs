@@ -13,12 +13,16 @@ public sealed partial class Simulation
 {
     /// <summary>
     /// What a Byzantine validator sends instead of what its (honest) core asks for: it withholds votes, signs a
-    /// second, conflicting vote for some peers, and proposes blocks the ledger must refuse (a wrong state root, a
-    /// transfer with a bad nonce, a compute result for a task that does not exist). Under
-    /// <see cref="Sabotage.SplitVotes"/> the Byzantine validators act together to split the honest ones.
+    /// second, conflicting vote for some peers, proposes blocks the ledger must refuse (a wrong state root, a
+    /// transfer with a bad nonce, a compute result for a task that does not exist), and sends some peers a corrupted
+    /// part of its block. Under <see cref="Sabotage.SplitVotes"/> the Byzantine validators act together to split the
+    /// honest ones.
     /// </summary>
     private sealed class ByzantineSink(Simulation simulation, SimulatedValidator node) : IConsensusSink
     {
+        // This node's own proposal, held until its parts (which the core sends right after it) make the block.
+        private (ProposalMessage Message, BlockPartSet Parts)? _proposing;
+
         public void Broadcast(ConsensusMessage message)
         {
             switch (message)
@@ -26,8 +30,16 @@ public sealed partial class Simulation
                 case VoteMessage vote:
                     SendVote(vote.Vote);
                     break;
-                case ProposalMessage proposal:
-                    SendProposal(proposal);
+                case ProposalMessage proposal when proposal.Proposal.Proposer == node.Key.Address:
+                    _proposing = (proposal, new BlockPartSet(proposal.Proposal.Parts));
+                    break;
+                case BlockPartMessage part when _proposing is { } own && part.Height == own.Message.Height && part.Round == own.Message.Proposal.Round:
+                    own.Parts.Add(part, out _);
+                    if (own.Parts.IsComplete)
+                    {
+                        _proposing = null;
+                        SendProposal(own.Message, own.Parts.Decode()!);
+                    }
                     break;
                 default:
                     simulation.Broadcast(node.Index, message);
@@ -36,6 +48,11 @@ public sealed partial class Simulation
         }
 
         public void Reply(ConsensusMessage request, ConsensusMessage response) => simulation.Send(node.Index, node.CurrentSender, response);
+
+        // A faulty validator's judgement of its peers changes nothing the simulation checks.
+        public void ReportInvalid(ConsensusMessage received, string reason)
+        {
+        }
 
         private Random Random => simulation._random;
 
@@ -64,24 +81,53 @@ public sealed partial class Simulation
             simulation.Broadcast(node.Index, new VoteMessage(vote));
         }
 
-        private void SendProposal(ProposalMessage message)
+        private void SendProposal(ProposalMessage message, Block block)
         {
             var proposal = message.Proposal;
             if (simulation._options.Sabotage == Sabotage.SplitVotes)
             {
                 // A second valid block (another timestamp) for the other half of the honest validators.
-                var twin = new Block(Header(message.Block.Header, timestampMs: message.Block.Header.TimestampMs + 1), message.Block.Transactions);
+                var twin = new Block(Header(block.Header, timestampMs: block.Header.TimestampMs + 1), block.Transactions);
                 simulation._splits[(proposal.Height, proposal.Round)] = (proposal.BlockHash, twin.Hash);
-                SendSplit(message, message with { Proposal = SignProposal(proposal, twin.Hash), Block = twin });
+                SendSplit(WithParts(message, block), WithParts(message, twin));
                 return;
             }
-            if (Random.Next(2) == 0)
+            switch (Random.Next(3))
+            {
+                case 0:
+                    SendAll(WithParts(message, block));
+                    break;
+                case 1:
+                    SendAll(WithParts(message, Tamper(block)));
+                    break;
+                default:
+                    // One part with a flipped byte for about half the peers: they refuse it and get it whole by relay.
+                    var messages = WithParts(message, block);
+                    int corrupted = 1 + Random.Next(messages.Count - 1);
+                    var part = (BlockPartMessage)messages[corrupted];
+                    byte[] bytes = [.. part.Bytes];
+                    bytes[Random.Next(bytes.Length)] ^= 0xFF;
+                    var bad = messages.ToArray();
+                    bad[corrupted] = part with { Bytes = bytes };
+                    SendSplit(messages, bad);
+                    break;
+            }
+        }
+
+        /// <summary><paramref name="message"/> signed again for <paramref name="block"/> (unless it already names it), then its parts.</summary>
+        private List<ConsensusMessage> WithParts(ProposalMessage message, Block block)
+        {
+            var parts = BlockPartSet.FromBlock(block);
+            var proposal = message.Proposal.BlockHash == block.Hash ? message.Proposal : SignProposal(message.Proposal, block.Hash, parts.Header);
+            return [message with { Proposal = proposal }, .. parts.Messages(proposal.Height, proposal.Round)];
+        }
+
+        private void SendAll(List<ConsensusMessage> messages)
+        {
+            foreach (var message in messages)
             {
                 simulation.Broadcast(node.Index, message);
-                return;
             }
-            var bad = Tamper(message.Block);
-            simulation.Broadcast(node.Index, message with { Proposal = SignProposal(proposal, bad.Hash), Block = bad });
         }
 
         private Block Tamper(Block block)
@@ -107,19 +153,24 @@ public sealed partial class Simulation
         }
 
         /// <summary>Sends <paramref name="left"/> to the left half of the honest validators and <paramref name="right"/> to everyone else.</summary>
-        private void SendSplit(ConsensusMessage left, ConsensusMessage right)
+        private void SendSplit(ConsensusMessage left, ConsensusMessage right) => SendSplit([left], [right]);
+
+        private void SendSplit(IReadOnlyList<ConsensusMessage> left, IReadOnlyList<ConsensusMessage> right)
         {
             foreach (var peer in simulation._nodes.Where(n => n.Index != node.Index))
             {
-                simulation.Send(node.Index, peer.Index, simulation._left.Contains(peer.Index) ? left : right);
+                foreach (var message in simulation._left.Contains(peer.Index) ? left : right)
+                {
+                    simulation.Send(node.Index, peer.Index, message);
+                }
             }
         }
 
         private VoteMessage Sign(Vote vote, Hash32? blockHash) =>
             new(Vote.Sign(simulation._chainId, vote.Type, vote.Height, vote.Round, blockHash, node.Key));
 
-        private Proposal SignProposal(Proposal proposal, Hash32 blockHash) =>
-            Proposal.Sign(simulation._chainId, proposal.Height, proposal.Round, blockHash, proposal.ValidRound, node.Key);
+        private Proposal SignProposal(Proposal proposal, Hash32 blockHash, PartSetHeader parts) =>
+            Proposal.Sign(simulation._chainId, proposal.Height, proposal.Round, blockHash, parts, proposal.ValidRound, node.Key);
 
         private static BlockHeader Header(BlockHeader header, ulong? timestampMs = null, Hash32? transactionsRoot = null, uint? transactionCount = null, Hash32? stateRoot = null) =>
             new(header.ChainId, header.Height, timestampMs ?? header.TimestampMs, header.PreviousHash, header.LastCommitHash,

@@ -464,5 +464,14 @@ public sealed partial class Simulation : IDisposable
         }
 
         public void Reply(ConsensusMessage request, ConsensusMessage response) => simulation.Send(node.Index, node.CurrentSender, response);
+
+        // The simulated network keeps no peer scores: a refused part only shows in the trace.
+        public void ReportInvalid(ConsensusMessage received, string reason)
+        {
+            if (simulation._options.Trace)
+            {
+                simulation.Note($"v{node.Index} refuses {received.GetType().Name}: {reason}");
+            }
+        }
     }
 }

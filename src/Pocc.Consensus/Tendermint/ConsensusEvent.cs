@@ -23,5 +23,5 @@ public sealed record TimeoutElapsed(TimeoutKind Kind, Height Height, int Round) 
 /// <summary>The host's answer to <see cref="ValidateProposal"/>: whether the block with this hash is valid at this height.</summary>
 public sealed record ProposalValidated(Height Height, Hash32 BlockHash, bool Valid) : ConsensusEvent;
 
-/// <summary>The host's answer to <see cref="GetValue"/>: the hash of a block it built (and holds) for this round.</summary>
-public sealed record ValueReady(Height Height, int Round, Hash32 BlockHash) : ConsensusEvent;
+/// <summary>The host's answer to <see cref="GetValue"/>: the hash of a block it built (and holds) for this round, and the parts it travels in.</summary>
+public sealed record ValueReady(Height Height, int Round, Hash32 BlockHash, PartSetHeader Parts) : ConsensusEvent;

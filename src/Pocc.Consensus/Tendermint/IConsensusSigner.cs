@@ -18,7 +18,7 @@ public interface IConsensusSigner
 
     Vote SignVote(ChainId chainId, VoteType type, Height height, int round, Hash32? blockHash);
 
-    Proposal SignProposal(ChainId chainId, Height height, int round, Hash32 blockHash, int validRound);
+    Proposal SignProposal(ChainId chainId, Height height, int round, Hash32 blockHash, PartSetHeader parts, int validRound);
 
     /// <summary>The VRF proof of this validator's key over <paramref name="alpha"/>, for the beacon in a block it proposes.</summary>
     VrfProof ProveBeacon(ReadOnlySpan<byte> alpha);
@@ -35,8 +35,8 @@ public sealed class KeyPairConsensusSigner(KeyPair key) : IConsensusSigner
     public Vote SignVote(ChainId chainId, VoteType type, Height height, int round, Hash32? blockHash) =>
         Vote.Sign(chainId, type, height, round, blockHash, key);
 
-    public Proposal SignProposal(ChainId chainId, Height height, int round, Hash32 blockHash, int validRound) =>
-        Proposal.Sign(chainId, height, round, blockHash, validRound, key);
+    public Proposal SignProposal(ChainId chainId, Height height, int round, Hash32 blockHash, PartSetHeader parts, int validRound) =>
+        Proposal.Sign(chainId, height, round, blockHash, parts, validRound, key);
 
     public VrfProof ProveBeacon(ReadOnlySpan<byte> alpha) => Ecvrf.Prove(key, alpha);
 

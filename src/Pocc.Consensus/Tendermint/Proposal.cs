@@ -8,25 +8,26 @@ using Pocc.Ledger.Primitives;
 namespace Pocc.Consensus.Tendermint;
 
 /// <summary>
-/// The round's proposer naming the block (by hash) it proposes. <see cref="ValidRound"/> is the round in which the
-/// proposer saw the block get a quorum of prevotes, or <see cref="NoRound"/>; it lets locked validators unlock.
-/// The block itself travels separately; consensus only needs its id.
+/// The round's proposer naming the block (by hash) it proposes and the <see cref="PartSetHeader"/> of the parts the
+/// block travels in. <see cref="ValidRound"/> is the round in which the proposer saw the block get a quorum of
+/// prevotes, or <see cref="NoRound"/>; it lets locked validators unlock. Consensus only needs the block's hash.
 /// </summary>
-public sealed record Proposal(Height Height, int Round, Hash32 BlockHash, int ValidRound, Address Proposer, Signature Signature) : ICanonical<Proposal>
+public sealed record Proposal(Height Height, int Round, Hash32 BlockHash, PartSetHeader Parts, int ValidRound, Address Proposer, Signature Signature)
+    : ICanonical<Proposal>
 {
-    public const byte Version = 1;
+    public const byte Version = 2;
 
     /// <summary>The paper's −1: no round in which the value was seen valid.</summary>
     public const int NoRound = -1;
 
-    public const int MaxEncodedSize = 1 + 8 + 4 + Hash32.Size + 4 + Address.Size + Signature.Size;
+    public const int MaxEncodedSize = 1 + 8 + 4 + Hash32.Size + PartSetHeader.EncodedSize + 4 + Address.Size + Signature.Size;
 
     // −1 goes over the wire as u32.MaxValue: one fixed-width encoding, and a decoder can tell it from any real round.
     private const uint NoRoundWire = uint.MaxValue;
 
-    private static readonly byte[] SigningDomain = "pocc/proposal/v1\0"u8.ToArray();
+    private static readonly byte[] SigningDomain = "pocc/proposal/v2\0"u8.ToArray();
 
-    public static byte[] SigningBytes(ChainId chainId, Height height, int round, Hash32 blockHash, int validRound)
+    public static byte[] SigningBytes(ChainId chainId, Height height, int round, Hash32 blockHash, PartSetHeader parts, int validRound)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(round);
         ArgumentOutOfRangeException.ThrowIfLessThan(validRound, NoRound);
@@ -36,14 +37,15 @@ public sealed record Proposal(Height Height, int Round, Hash32 BlockHash, int Va
         writer.WriteU64(height.Value);
         writer.WriteU32((uint)round);
         writer.WriteHash(blockHash);
+        parts.Write(ref writer);
         writer.WriteU32(validRound == NoRound ? NoRoundWire : (uint)validRound);
         return writer.ToArray();
     }
 
-    public static Proposal Sign(ChainId chainId, Height height, int round, Hash32 blockHash, int validRound, KeyPair key) =>
-        new(height, round, blockHash, validRound, key.Address, key.Sign(SigningBytes(chainId, height, round, blockHash, validRound)));
+    public static Proposal Sign(ChainId chainId, Height height, int round, Hash32 blockHash, PartSetHeader parts, int validRound, KeyPair key) =>
+        new(height, round, blockHash, parts, validRound, key.Address, key.Sign(SigningBytes(chainId, height, round, blockHash, parts, validRound)));
 
-    public byte[] SigningBytes(ChainId chainId) => SigningBytes(chainId, Height, Round, BlockHash, ValidRound);
+    public byte[] SigningBytes(ChainId chainId) => SigningBytes(chainId, Height, Round, BlockHash, Parts, ValidRound);
 
     public bool Verify(ChainId chainId, PublicKey publicKey) =>
         publicKey.Address == Proposer && Ed25519.Verify(publicKey, SigningBytes(chainId), Signature);
@@ -54,6 +56,7 @@ public sealed record Proposal(Height Height, int Round, Hash32 BlockHash, int Va
         writer.WriteU64(Height.Value);
         writer.WriteU32(checked((uint)Round));
         writer.WriteHash(BlockHash);
+        Parts.Write(ref writer);
         writer.WriteU32(ValidRound == NoRound ? NoRoundWire : checked((uint)ValidRound));
         writer.WriteAddress(Proposer);
         writer.WriteFixed(Signature.Bytes);
@@ -65,6 +68,7 @@ public sealed record Proposal(Height Height, int Round, Hash32 BlockHash, int Va
         var height = new Height(reader.ReadU64());
         int round = Vote.ReadRound(ref reader);
         var blockHash = reader.ReadHash();
+        var parts = PartSetHeader.Read(ref reader);
         uint validRound = reader.ReadU32();
         // The paper only ever proposes with validRound < round; anything else is not a message an honest node makes.
         if (validRound != NoRoundWire && validRound >= (uint)round)
@@ -73,7 +77,7 @@ public sealed record Proposal(Height Height, int Round, Hash32 BlockHash, int Va
         }
         var proposer = reader.ReadAddress();
         var signature = new Signature(reader.ReadFixed(Signature.Size));
-        return new Proposal(height, round, blockHash, validRound == NoRoundWire ? NoRound : (int)validRound, proposer, signature);
+        return new Proposal(height, round, blockHash, parts, validRound == NoRoundWire ? NoRound : (int)validRound, proposer, signature);
     }
 
     public static Proposal Decode(ReadOnlySpan<byte> bytes) => Canonical.Decode<Proposal>(bytes, MaxEncodedSize);

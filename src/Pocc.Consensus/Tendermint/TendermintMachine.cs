@@ -40,6 +40,8 @@ public sealed class TendermintMachine
     private Hash32? _lockedValue;
     private int _lockedRound = Proposal.NoRound;
     private Hash32? _validValue;
+    // The parts of the proposal that made _validValue valid, signed again when this node re-proposes it.
+    private PartSetHeader _validParts;
     private int _validRound = Proposal.NoRound;
     private Hash32? _decision;
 
@@ -223,7 +225,7 @@ public sealed class TendermintMachine
             return Reject(RejectReason.Stale, $"value for height {ready.Height} round {ready.Round} is no longer wanted");
         }
         // Line 19: the proposer built this block itself, so it is valid by construction.
-        SendProposal(ready.BlockHash, Proposal.NoRound);
+        SendProposal(ready.BlockHash, ready.Parts, Proposal.NoRound);
         return null;
     }
 
@@ -267,7 +269,7 @@ public sealed class TendermintMachine
         }
         if (_validValue is { } valid)
         {
-            SendProposal(valid, _validRound);
+            SendProposal(valid, _validParts, _validRound);
         }
         else
         {
@@ -278,9 +280,9 @@ public sealed class TendermintMachine
     private bool IsProposer(int round) =>
         _validators!.Contains(_signer.Address) && _proposers!.Proposer(_height, round) == _signer.Address;
 
-    private void SendProposal(Hash32 value, int validRound)
+    private void SendProposal(Hash32 value, PartSetHeader parts, int validRound)
     {
-        var proposal = _signer.SignProposal(_chainId, _height, _round, value, validRound);
+        var proposal = _signer.SignProposal(_chainId, _height, _round, value, parts, validRound);
         _actions.Add(new BroadcastProposal(proposal));
         _validity[value] = true;
         AcceptProposal(proposal, _validators!.TryGet(_signer.Address, out var self) ? self.Power : 0);
@@ -419,6 +421,7 @@ public sealed class TendermintMachine
                     _step = RoundStep.Precommit;
                 }
                 _validValue = proposal.BlockHash;
+                _validParts = proposal.Parts;
                 _validRound = _round;
                 return true;
             }

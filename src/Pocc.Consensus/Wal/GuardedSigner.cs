@@ -78,10 +78,10 @@ public sealed class GuardedSigner : IConsensusSigner
     }
 
     /// <exception cref="DoubleSignException">The proposal conflicts with, or comes before, one already signed.</exception>
-    public Proposal SignProposal(ChainId chainId, Height height, int round, Hash32 blockHash, int validRound)
+    public Proposal SignProposal(ChainId chainId, Height height, int round, Hash32 blockHash, PartSetHeader parts, int validRound)
     {
-        var message = Sign(height, round, SignStep.Proposal, Proposal.SigningBytes(chainId, height, round, blockHash, validRound),
-            () => Canonical.Encode(_inner.SignProposal(chainId, height, round, blockHash, validRound)));
+        var message = Sign(height, round, SignStep.Proposal, Proposal.SigningBytes(chainId, height, round, blockHash, parts, validRound),
+            () => Canonical.Encode(_inner.SignProposal(chainId, height, round, blockHash, parts, validRound)));
         return Proposal.Decode(message.Span);
     }
 

@@ -88,6 +88,7 @@ internal static class WalRecordCodec
                 writer.WriteU64(ready.Height.Value);
                 writer.WriteU32(checked((uint)ready.Round));
                 writer.WriteHash(ready.BlockHash);
+                ready.Parts.Write(ref writer);
                 return ValueReadyType;
             case WalOwnProposal own:
                 own.Proposal.Write(ref writer);
@@ -113,7 +114,7 @@ internal static class WalRecordCodec
             VoteReceivedType => new WalEvent(new VoteReceived(Vote.Read(ref reader))),
             TimeoutElapsedType => new WalEvent(ReadTimeout(ref reader)),
             ProposalValidatedType => new WalEvent(new ProposalValidated(new Height(reader.ReadU64()), reader.ReadHash(), reader.ReadBool())),
-            ValueReadyType => new WalEvent(new ValueReady(new Height(reader.ReadU64()), Vote.ReadRound(ref reader), reader.ReadHash())),
+            ValueReadyType => new WalEvent(new ValueReady(new Height(reader.ReadU64()), Vote.ReadRound(ref reader), reader.ReadHash(), PartSetHeader.Read(ref reader))),
             OwnProposalType => new WalOwnProposal(Proposal.Read(ref reader)),
             OwnVoteType => new WalOwnVote(Vote.Read(ref reader)),
             EndHeightType => new WalEndHeight(new Height(reader.ReadU64())),

@@ -79,7 +79,8 @@ internal sealed class BftCluster : IAsyncDisposable
             Key = key;
             Chain = chain;
             Transport = network;
-            Pool = new TransactionPool(chain.Chain, new MempoolOptions(), TimeProvider.System);
+            // Room for one sender's share of a block of more than a megabyte.
+            Pool = new TransactionPool(chain.Chain, new MempoolOptions { MaxPerSender = 5_000 }, TimeProvider.System);
             Engine = CreateEngine();
         }
 

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using Pocc.Consensus.Engine.Bft;
@@ -6,8 +7,8 @@ namespace Pocc.Consensus.Tests.Engine;
 
 /// <summary>
 /// Validators in one process: a broadcast reaches every other connected endpoint at once, in order. Tests cut an
-/// endpoint off with <see cref="Connected"/>, rewrite what it sends with <see cref="Outgoing"/> (a byzantine node)
-/// and watch what it sends with <see cref="Sent"/>.
+/// endpoint off with <see cref="Connected"/>, rewrite or drop what it sends with <see cref="Outgoing"/> (a byzantine
+/// node), watch what it sends with <see cref="Sent"/> and what it refused with <see cref="Reported"/>.
 /// </summary>
 internal sealed class InMemoryConsensusNetwork : IConsensusNetwork
 {
@@ -37,7 +38,11 @@ internal sealed class InMemoryConsensusNetwork : IConsensusNetwork
 
     public volatile bool Connected = true;
 
-    public Func<ConsensusMessage, ConsensusMessage>? Outgoing { get; set; }
+    /// <summary>Rewrites each message this endpoint sends; null drops it.</summary>
+    public Func<ConsensusMessage, ConsensusMessage?>? Outgoing { get; set; }
+
+    /// <summary>The messages this endpoint's validator refused as provably bad, with the endpoint that sent each.</summary>
+    public ConcurrentQueue<(ConsensusMessage Message, InMemoryConsensusNetwork? From)> Reported { get; } = new();
 
     public event Action<ConsensusMessage>? Sent;
 
@@ -49,7 +54,14 @@ internal sealed class InMemoryConsensusNetwork : IConsensusNetwork
         {
             return;
         }
-        message = Outgoing?.Invoke(message) ?? message;
+        if (Outgoing?.Invoke(message) is { } rewritten)
+        {
+            message = rewritten;
+        }
+        else if (Outgoing is not null)
+        {
+            return;
+        }
         Sent?.Invoke(message);
         _senders.AddOrUpdate(message, this);
         foreach (var peer in _all)
@@ -67,11 +79,21 @@ internal sealed class InMemoryConsensusNetwork : IConsensusNetwork
         {
             return;
         }
-        response = Outgoing?.Invoke(response) ?? response;
+        if (Outgoing?.Invoke(response) is { } rewritten)
+        {
+            response = rewritten;
+        }
+        else if (Outgoing is not null)
+        {
+            return;
+        }
         Sent?.Invoke(response);
         if (asker.Connected)
         {
             asker._inbound.Writer.TryWrite(response);
         }
     }
+
+    public void ReportInvalid(ConsensusMessage received, string reason) =>
+        Reported.Enqueue((received, _senders.TryGetValue(received, out var sender) ? sender : null));
 }

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Pocc.Consensus.Engine.Bft;
 using Pocc.Consensus.Tendermint;
 using Pocc.Core.Hashing;
+using Pocc.Ledger.Blocks;
 using Pocc.Ledger.Consensus;
 using Pocc.Ledger.Primitives;
 using Pocc.Ledger.Tests.Builders;
@@ -117,21 +118,106 @@ public sealed class TendermintEngineTests : IAsyncLifetime, IAsyncDisposable
         Assert.Equal(Height.Genesis, _cluster.Nodes[3].Chain.Chain.Height);
     }
 
+    /// <summary>
+    /// Makes <paramref name="node"/> send, instead of its own round-0 proposal at <paramref name="height"/> and its
+    /// parts, what <paramref name="rewrite"/> makes of that proposal and the block its parts encode.
+    /// </summary>
+    private static void RewriteProposal(BftCluster.Node node, Height height, Func<ProposalMessage, Block, IEnumerable<ConsensusMessage>> rewrite)
+    {
+        ProposalMessage? held = null;
+        BlockPartSet? parts = null;
+        bool rewriting = false;
+        node.Network.Outgoing = message =>
+        {
+            if (rewriting)
+            {
+                return message;
+            }
+            switch (message)
+            {
+                case ProposalMessage { Proposal: { Round: 0 } proposal } proposed when proposal.Height == height && proposal.Proposer == node.Key.Address:
+                    (held, parts) = (proposed, new BlockPartSet(proposal.Parts));
+                    return null;
+                case BlockPartMessage { Round: 0 } part when held is not null && part.Height == height:
+                    parts!.Add(part, out _);
+                    if (parts.IsComplete)
+                    {
+                        rewriting = true;
+                        foreach (var replacement in rewrite(held, parts.Decode()!))
+                        {
+                            node.Network.Broadcast(replacement);
+                        }
+                        (rewriting, held) = (false, null);
+                    }
+                    return null;
+                default:
+                    return message;
+            }
+        };
+    }
+
+    [Fact]
+    public async Task Parts_that_arrive_before_their_proposal_are_kept_and_the_block_is_decided_in_round_zero()
+    {
+        var first = new Height(1);
+        var chain = _cluster.Nodes[0].Chain.Chain;
+        var proposer = _cluster.Nodes.Single(n => n.Key.Address == new WeightedRoundRobinProposer(chain.GetValidatorSet()).Proposer(first, 0));
+        RewriteProposal(proposer, first, (proposed, block) => [.. BlockPartSet.FromBlock(block).Messages(first, 0), proposed]);
+
+        _cluster.Start();
+        foreach (var node in _cluster.Nodes)
+        {
+            await node.FinalizeThrough(1);
+        }
+
+        Assert.Equal(proposer.Key.Address, chain.GetBlock(first)!.Header.Proposer);
+        Assert.Equal(0u, chain.GetCommit(first)!.Round);
+        Assert.All(_cluster.Nodes, node => Assert.Empty(node.Network.Reported));
+        AssertSameChain(_cluster.Nodes, 1);
+    }
+
+    [Fact]
+    public async Task A_proposer_that_sends_a_corrupted_part_is_reported_by_every_honest_validator_and_the_next_round_decides()
+    {
+        var first = new Height(1);
+        var chain = _cluster.Nodes[0].Chain.Chain;
+        var byzantine = _cluster.Nodes.Single(n => n.Key.Address == new WeightedRoundRobinProposer(chain.GetValidatorSet()).Proposer(first, 0));
+        RewriteProposal(byzantine, first, (proposed, block) =>
+        {
+            var part = BlockPartSet.FromBlock(block).Messages(first, 0).Single();
+            byte[] flipped = [.. part.Bytes];
+            flipped[^1] ^= 1;
+            return [proposed, part with { Bytes = flipped }];
+        });
+        var honest = _cluster.Nodes.Where(n => n != byzantine).ToList();
+
+        _cluster.Start();
+        foreach (var node in _cluster.Nodes)
+        {
+            await node.FinalizeThrough(2);
+        }
+
+        // Each honest validator refused the bad part from the proposer itself, and relayed nothing that others refused.
+        Assert.All(honest, node => Assert.Contains(node.Network.Reported, report => report.Message is BlockPartMessage && report.From == byzantine.Network));
+        Assert.All(_cluster.Nodes, node => Assert.All(node.Network.Reported, report => Assert.Equal(byzantine.Network, report.From)));
+        Assert.NotEqual(byzantine.Key.Address, chain.GetBlock(first)!.Header.Proposer);
+        Assert.True(chain.GetCommit(first)!.Round >= 1);
+        AssertSameChain(_cluster.Nodes, 2);
+    }
+
     [Fact]
     public async Task Block_with_a_wrong_state_root_gets_nil_prevotes_and_the_next_round_decides()
     {
         var first = new Height(1);
         var chain = _cluster.Nodes[0].Chain.Chain;
         var byzantine = _cluster.Nodes.Single(n => n.Key.Address == new WeightedRoundRobinProposer(chain.GetValidatorSet()).Proposer(first, 0));
-        byzantine.Network.Outgoing = message =>
+        RewriteProposal(byzantine, first, (proposed, block) =>
         {
-            if (message is not ProposalMessage { Proposal: { Round: 0 } proposal } proposed || proposal.Height != first)
-            {
-                return message;
-            }
-            var tampered = Tamper.Header(proposed.Block, h => Tamper.Header(h, stateRoot: Blake3Hash.Of("wrong root"u8)));
-            return new ProposalMessage(Proposal.Sign(chain.ChainId, first, 0, tampered.Hash, proposal.ValidRound, byzantine.Key), tampered, proposed.ParentCommit);
-        };
+            var tampered = Tamper.Header(block, h => Tamper.Header(h, stateRoot: Blake3Hash.Of("wrong root"u8)));
+            var parts = BlockPartSet.FromBlock(tampered);
+            var proposal = Proposal.Sign(chain.ChainId, first, 0, tampered.Hash, parts.Header, proposed.Proposal.ValidRound, byzantine.Key);
+            return [new ProposalMessage(proposal, proposed.ParentCommit), .. parts.Messages(first, 0)];
+        });
         var honest = _cluster.Nodes.Where(n => n != byzantine).ToList();
         var firstPrevotes = new ConcurrentBag<Vote>();
         foreach (var node in honest)

@@ -39,7 +39,7 @@ public sealed class LockingScenarioTests
     public void A_validator_that_precommitted_A_does_not_help_decide_B_and_everyone_ends_on_A()
     {
         // Round 0: v0 proposes A, everyone prevotes it, but v3 never sees the prevotes.
-        Handle(0, new ValueReady(H, 0, A));
+        Handle(0, new ValueReady(H, 0, A, MachineFixture.Parts(A)));
         Deliver(from: 0, to: [1, 2, 3], round: 0);
         foreach (int i in new[] { 1, 2, 3 })
         {
@@ -62,7 +62,7 @@ public sealed class LockingScenarioTests
         {
             Handle(i, new TimeoutElapsed(TimeoutKind.Precommit, H, 0));
         }
-        Handle(3, new ValueReady(H, 1, B));
+        Handle(3, new ValueReady(H, 1, B, MachineFixture.Parts(B)));
         Deliver(from: 3, to: [1, 2], round: 1);
         Handle(1, new ProposalValidated(H, B, true));
         Handle(2, new ProposalValidated(H, B, true));

@@ -67,7 +67,10 @@ internal sealed class MachineFixture
         Vote.Sign(Chain, VoteType.Precommit, height ?? H, round, value, Keys[who]);
 
     public Proposal SignedProposal(int round, Hash32 value, int validRound = Proposal.NoRound) =>
-        Proposal.Sign(Chain, H, round, value, validRound, Keys[round % Keys.Length]);
+        Proposal.Sign(Chain, H, round, value, Parts(value), validRound, Keys[round % Keys.Length]);
+
+    /// <summary>A part set header for a test value: the machine only carries it into the proposals it signs.</summary>
+    public static PartSetHeader Parts(Hash32 value) => new(1, value);
 
     public ConsensusOutput Receive(Vote vote) => Handle(new VoteReceived(vote));
 

@@ -23,8 +23,12 @@ public sealed class MessageCodecTests
             .Select((type, height, round, nil, hash) => new Vote(type, new Height(height), round, nil ? null : hash, Key.Address, SomeSignature));
 
     private static readonly Gen<Proposal> Proposals =
-        Gen.Select(Gen.ULong, Gen.Int[0, int.MaxValue], Hashes, Gen.Double[0, 1])
-            .Select((height, round, hash, fraction) => new Proposal(new Height(height), round, hash, (int)(fraction * round) - 1, Key.Address, SomeSignature));
+        Gen.Select(Gen.ULong, Gen.Int[0, int.MaxValue], Hashes, Gen.Int[1, PartSetHeader.MaxTotal], Hashes, Gen.Double[0, 1])
+            .Select((height, round, hash, total, root, fraction) =>
+                new Proposal(new Height(height), round, hash, new PartSetHeader(total, root), (int)(fraction * round) - 1, Key.Address, SomeSignature));
+
+    // Where the valid round sits in an encoded proposal: after version, height, round, block hash and part set header.
+    private const int ValidRoundOffset = 1 + 8 + 4 + Hash32.Size + PartSetHeader.EncodedSize;
 
     [Fact]
     public void Votes_round_trip_and_reject_trailing_bytes()
@@ -54,17 +58,29 @@ public sealed class MessageCodecTests
     [Fact]
     public void No_round_is_encoded_as_all_ones()
     {
-        var proposal = new Proposal(new Height(1), 0, Hash32.Zero, Proposal.NoRound, Key.Address, SomeSignature);
+        var proposal = new Proposal(new Height(1), 0, Hash32.Zero, new PartSetHeader(1, Hash32.Zero), Proposal.NoRound, Key.Address, SomeSignature);
         var bytes = Canonical.Encode(proposal);
-        Assert.Equal([0xFF, 0xFF, 0xFF, 0xFF], bytes[(1 + 8 + 4 + Hash32.Size)..(1 + 8 + 4 + Hash32.Size + 4)]);
+        Assert.Equal([0xFF, 0xFF, 0xFF, 0xFF], bytes[ValidRoundOffset..(ValidRoundOffset + 4)]);
     }
 
     [Fact]
     public void Proposal_decode_rejects_a_valid_round_not_below_the_round()
     {
-        var proposal = new Proposal(new Height(1), 3, Hash32.Zero, 2, Key.Address, SomeSignature);
+        var proposal = new Proposal(new Height(1), 3, Hash32.Zero, new PartSetHeader(1, Hash32.Zero), 2, Key.Address, SomeSignature);
         var bytes = Canonical.Encode(proposal);
-        bytes[1 + 8 + 4 + Hash32.Size] = 3;
+        bytes[ValidRoundOffset] = 3;
+        Assert.Equal(CodecException.InvalidValue, Assert.Throws<CodecException>(() => Proposal.Decode(bytes)).Code);
+    }
+
+    [Theory]
+    [InlineData(0u)]
+    [InlineData((uint)PartSetHeader.MaxTotal + 1)]
+    [InlineData(uint.MaxValue)]
+    public void Proposal_decode_rejects_a_part_count_outside_the_largest_block(uint total)
+    {
+        var proposal = new Proposal(new Height(1), 0, Hash32.Zero, new PartSetHeader(1, Hash32.Zero), Proposal.NoRound, Key.Address, SomeSignature);
+        var bytes = Canonical.Encode(proposal);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(1 + 8 + 4 + Hash32.Size), total);
         Assert.Equal(CodecException.InvalidValue, Assert.Throws<CodecException>(() => Proposal.Decode(bytes)).Code);
     }
 
@@ -111,8 +127,10 @@ public sealed class MessageCodecTests
             Vote.SigningBytes(Chain, VoteType.Precommit, height, 2, null),
             Vote.SigningBytes(Chain, VoteType.Prevote, height, 2, hash),
             Vote.SigningBytes(Chain, VoteType.Prevote, height, 2, null),
-            Proposal.SigningBytes(Chain, height, 2, hash, Proposal.NoRound),
-            Proposal.SigningBytes(Chain, height, 2, hash, 1),
+            Proposal.SigningBytes(Chain, height, 2, hash, new PartSetHeader(1, hash), Proposal.NoRound),
+            Proposal.SigningBytes(Chain, height, 2, hash, new PartSetHeader(1, hash), 1),
+            Proposal.SigningBytes(Chain, height, 2, hash, new PartSetHeader(2, hash), 1),
+            Proposal.SigningBytes(Chain, height, 2, hash, new PartSetHeader(1, Blake3Hash.Of("parts"u8)), 1),
             Vote.SigningBytes(new ChainId("other"), VoteType.Prevote, height, 2, hash),
         ];
         Assert.Equal(all.Length, all.Select(Convert.ToHexString).Distinct().Count());
@@ -124,7 +142,7 @@ public sealed class MessageCodecTests
         var other = TestKeys.Of("tm-codec-other");
         var hash = Blake3Hash.Of("block"u8);
         var vote = Vote.Sign(Chain, VoteType.Prevote, new Height(3), 1, hash, Key);
-        var proposal = Proposal.Sign(Chain, new Height(3), 1, hash, 0, Key);
+        var proposal = Proposal.Sign(Chain, new Height(3), 1, hash, new PartSetHeader(3, hash), 0, Key);
 
         Assert.True(vote.Verify(Chain, Key.PublicKey));
         Assert.True(proposal.Verify(Chain, Key.PublicKey));
@@ -132,5 +150,7 @@ public sealed class MessageCodecTests
         Assert.False(vote.Verify(new ChainId("other"), Key.PublicKey));
         Assert.False((vote with { Round = 2 }).Verify(Chain, Key.PublicKey));
         Assert.False((proposal with { ValidRound = Proposal.NoRound }).Verify(Chain, Key.PublicKey));
+        Assert.False((proposal with { Parts = proposal.Parts with { Total = 4 } }).Verify(Chain, Key.PublicKey));
+        Assert.False((proposal with { Parts = proposal.Parts with { Root = Blake3Hash.Of("other parts"u8) } }).Verify(Chain, Key.PublicKey));
     }
 }

@@ -27,7 +27,7 @@ public sealed class TendermintMachineTests
         var f = new MachineFixture(self: 0);
         Assert.Contains(new GetValue(H, 0), f.Start().Actions);
 
-        var output = f.Handle(new ValueReady(H, 0, A));
+        var output = f.Handle(new ValueReady(H, 0, A, MachineFixture.Parts(A)));
 
         var proposal = Assert.Single(output.Actions.OfType<BroadcastProposal>()).Proposal;
         Assert.Equal((A, -1, f.Keys[0].Address), (proposal.BlockHash, proposal.ValidRound, proposal.Proposer));
@@ -45,7 +45,7 @@ public sealed class TendermintMachineTests
         f.Start();
         f.Timeout(TimeoutKind.Propose, 0);
 
-        var output = f.Handle(new ValueReady(H, 0, A));
+        var output = f.Handle(new ValueReady(H, 0, A, MachineFixture.Parts(A)));
 
         Assert.Equal(RejectReason.Stale, output.Rejected?.Reason);
         Assert.Empty(output.Actions);
@@ -336,7 +336,7 @@ public sealed class TendermintMachineTests
     {
         var f = new MachineFixture(self: 0, powers: [1, 1, 1, 10]);
         f.Start();
-        f.Handle(new ValueReady(H, 0, A));
+        f.Handle(new ValueReady(H, 0, A, MachineFixture.Parts(A)));
         Assert.Empty(f.Prevotes(0, A, 1, 2).Votes(VoteType.Precommit));
 
         Assert.Equal(A, f.Prevotes(0, A, 3).SingleVote(VoteType.Precommit).BlockHash);
@@ -485,7 +485,7 @@ public sealed class TendermintMachineTests
             (_f.Receive(_f.Prevote(1, 0, A, new Height(H.Value - 1))), RejectReason.WrongHeight),
             (_f.Receive(_f.Prevote(0, 0, A)), RejectReason.Duplicate),
             (_f.Receive(_f.Prevote(1, TendermintMachine.DefaultMaxRoundsAhead + 1, A)), RejectReason.RoundTooFarAhead),
-            (_f.Receive(Proposal.Sign(Chain, H, 1, B, Proposal.NoRound, _f.Keys[2])), RejectReason.NotTheProposer),
+            (_f.Receive(Proposal.Sign(Chain, H, 1, B, MachineFixture.Parts(B), Proposal.NoRound, _f.Keys[2])), RejectReason.NotTheProposer),
             (_f.Receive(_f.SignedProposal(0, A)), RejectReason.Duplicate),
             (_f.Receive(_f.SignedProposal(0, Pocc.Core.Hashing.Blake3Hash.Of("value C"u8))), RejectReason.ConflictingProposal),
             (_f.Receive(_f.SignedProposal(2, B) with { Round = 1 }), RejectReason.NotTheProposer),

@@ -18,7 +18,7 @@ public sealed class ConsensusWalTests
         new WalEvent(new VoteReceived(Fixture.Precommit(2, 0, null))),
         new WalEvent(new TimeoutElapsed(TimeoutKind.Prevote, MachineFixture.H, 3)),
         new WalEvent(new ProposalValidated(MachineFixture.H, MachineFixture.B, false)),
-        new WalEvent(new ValueReady(MachineFixture.H, 2, MachineFixture.B)),
+        new WalEvent(new ValueReady(MachineFixture.H, 2, MachineFixture.B, MachineFixture.Parts(MachineFixture.B))),
         new WalOwnProposal(Fixture.SignedProposal(3, MachineFixture.B)),
         new WalOwnVote(Fixture.Precommit(3, 1, MachineFixture.B)),
     ];
@@ -170,13 +170,13 @@ public sealed class ConsensusWalTests
         using (var wal = ConsensusWal.Open(directory.File("wal")))
         {
             wal.Handle(fixture.Machine, new Start(MachineFixture.H, fixture.Validators, new RotatingProposers(fixture.Keys.Select(k => k.Address).ToArray())));
-            wal.Handle(fixture.Machine, new ValueReady(MachineFixture.H, 0, MachineFixture.A));
+            wal.Handle(fixture.Machine, new ValueReady(MachineFixture.H, 0, MachineFixture.A, MachineFixture.Parts(MachineFixture.A)));
             Assert.False(wal.Handle(fixture.Machine, new ProposalReceived(proposal)).Accepted);
         }
 
         using var reopened = ConsensusWal.Open(directory.File("wal"));
 
-        Assert.Equal([new WalEvent(new ValueReady(MachineFixture.H, 0, MachineFixture.A)), new WalOwnProposal(proposal), new WalOwnVote(fixture.Prevote(0, 0, MachineFixture.A))],
+        Assert.Equal([new WalEvent(new ValueReady(MachineFixture.H, 0, MachineFixture.A, MachineFixture.Parts(MachineFixture.A))), new WalOwnProposal(proposal), new WalOwnVote(fixture.Prevote(0, 0, MachineFixture.A))],
             reopened.Records);
     }
 }

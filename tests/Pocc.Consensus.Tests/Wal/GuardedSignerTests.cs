@@ -28,7 +28,7 @@ public sealed class GuardedSignerTests : IDisposable
         var guard = Open();
 
         Assert.Equal(Key.SignVote(Chain, VoteType.Prevote, H, 0, MachineFixture.A), guard.SignVote(Chain, VoteType.Prevote, H, 0, MachineFixture.A));
-        Assert.Equal(Key.SignProposal(Chain, H, 1, MachineFixture.B, 0), guard.SignProposal(Chain, H, 1, MachineFixture.B, 0));
+        Assert.Equal(Key.SignProposal(Chain, H, 1, MachineFixture.B, MachineFixture.Parts(MachineFixture.B), 0), guard.SignProposal(Chain, H, 1, MachineFixture.B, MachineFixture.Parts(MachineFixture.B), 0));
         Assert.Equal(Key.Address, guard.Address);
     }
 
@@ -53,10 +53,10 @@ public sealed class GuardedSignerTests : IDisposable
     public void Refuses_a_proposal_of_another_block_or_valid_round_in_the_same_round()
     {
         var guard = Open();
-        guard.SignProposal(Chain, H, 3, MachineFixture.A, Proposal.NoRound);
+        guard.SignProposal(Chain, H, 3, MachineFixture.A, MachineFixture.Parts(MachineFixture.A), Proposal.NoRound);
 
-        Assert.Equal(DoubleSignException.Conflict, Assert.Throws<DoubleSignException>(() => guard.SignProposal(Chain, H, 3, MachineFixture.B, Proposal.NoRound)).Code);
-        Assert.Equal(DoubleSignException.Conflict, Assert.Throws<DoubleSignException>(() => guard.SignProposal(Chain, H, 3, MachineFixture.A, 1)).Code);
+        Assert.Equal(DoubleSignException.Conflict, Assert.Throws<DoubleSignException>(() => guard.SignProposal(Chain, H, 3, MachineFixture.B, MachineFixture.Parts(MachineFixture.B), Proposal.NoRound)).Code);
+        Assert.Equal(DoubleSignException.Conflict, Assert.Throws<DoubleSignException>(() => guard.SignProposal(Chain, H, 3, MachineFixture.A, MachineFixture.Parts(MachineFixture.A), 1)).Code);
     }
 
     [Fact]
@@ -66,7 +66,7 @@ public sealed class GuardedSignerTests : IDisposable
         guard.SignVote(Chain, VoteType.Prevote, H, 2, MachineFixture.A);
 
         Assert.Equal(DoubleSignException.Regression, Assert.Throws<DoubleSignException>(() => guard.SignVote(Chain, VoteType.Prevote, H, 1, MachineFixture.A)).Code);
-        Assert.Equal(DoubleSignException.Regression, Assert.Throws<DoubleSignException>(() => guard.SignProposal(Chain, H, 2, MachineFixture.A, Proposal.NoRound)).Code);
+        Assert.Equal(DoubleSignException.Regression, Assert.Throws<DoubleSignException>(() => guard.SignProposal(Chain, H, 2, MachineFixture.A, MachineFixture.Parts(MachineFixture.A), Proposal.NoRound)).Code);
         Assert.Equal(DoubleSignException.Regression, Assert.Throws<DoubleSignException>(() => guard.SignVote(Chain, VoteType.Prevote, new Height(H.Value - 1), 9, null)).Code);
         guard.SignVote(Chain, VoteType.Prevote, H.Next, 0, MachineFixture.B);
         Assert.Equal(DoubleSignException.Regression, Assert.Throws<DoubleSignException>(() => guard.SignVote(Chain, VoteType.Precommit, H, 3, null)).Code);
@@ -89,13 +89,13 @@ public sealed class GuardedSignerTests : IDisposable
     public void Remembers_what_it_signed_across_a_reopen()
     {
         var prevote = Open().SignVote(Chain, VoteType.Prevote, H, 4, MachineFixture.A);
-        var proposal = Open().SignProposal(Chain, H, 5, MachineFixture.B, 4);
+        var proposal = Open().SignProposal(Chain, H, 5, MachineFixture.B, MachineFixture.Parts(MachineFixture.B), 4);
 
         var reopened = Open();
 
         Assert.Equal(H, reopened.LastHeight);
         Assert.Equal(prevote, reopened.SignVote(Chain, VoteType.Prevote, H, 4, MachineFixture.A));
-        Assert.Equal(proposal, reopened.SignProposal(Chain, H, 5, MachineFixture.B, 4));
+        Assert.Equal(proposal, reopened.SignProposal(Chain, H, 5, MachineFixture.B, MachineFixture.Parts(MachineFixture.B), 4));
         Assert.Throws<DoubleSignException>(() => reopened.SignVote(Chain, VoteType.Prevote, H, 4, null));
         Assert.Throws<DoubleSignException>(() => reopened.SignVote(Chain, VoteType.Precommit, H, 4, MachineFixture.A));
     }

@@ -1,4 +1,5 @@
 using Pocc.Consensus.Tendermint;
+using Pocc.Core.Merkle;
 using Pocc.Ledger.Blocks;
 using Pocc.Ledger.Consensus;
 using Pocc.Ledger.Primitives;
@@ -9,10 +10,20 @@ namespace Pocc.Consensus.Engine.Bft;
 public abstract record ConsensusMessage(Height Height);
 
 /// <summary>
-/// A proposal with its block: the machine votes on a hash, but a validator must execute the block to judge it. The
-/// commit of the previous height that the block names (by hash) comes along, since validators may hold different ones.
+/// A signed proposal; its block follows in <see cref="BlockPartMessage"/>s checked against the part set header it
+/// signs. The commit of the previous height that the block names (by hash) comes along, since validators may hold
+/// different ones.
 /// </summary>
-public sealed record ProposalMessage(Proposal Proposal, Block Block, Commit? ParentCommit) : ConsensusMessage(Proposal.Height);
+public sealed record ProposalMessage(Proposal Proposal, Commit? ParentCommit) : ConsensusMessage(Proposal.Height);
+
+/// <summary>
+/// One part of the block proposed at <see cref="ConsensusMessage.Height"/> and <paramref name="Round"/>: its bytes and
+/// the Merkle proof (which names its index and the part count) against the root the proposal signs.
+/// </summary>
+public sealed record BlockPartMessage(Height Height, int Round, byte[] Bytes, MerkleProof Proof) : ConsensusMessage(Height)
+{
+    public int Index => Proof.LeafIndex;
+}
 
 /// <summary>A prevote or precommit.</summary>
 public sealed record VoteMessage(Vote Vote) : ConsensusMessage(Vote.Height);
@@ -21,7 +32,9 @@ public sealed record VoteMessage(Vote Vote) : ConsensusMessage(Vote.Height);
 public sealed record BlockRequest(Height Requested) : ConsensusMessage(Requested);
 
 /// <summary>
-/// A committed block, the commit that finalized it and the previous height's commit it names; the receiver verifies
-/// them through <c>Blockchain.AdoptLastCommit</c> and <c>Blockchain.Apply</c>.
+/// The commit that finalized a block, the part set header of that block (whose parts follow as
+/// <see cref="BlockPartMessage"/>s of the commit's round) and the previous height's commit the block names; once the
+/// parts make the block the commit names, the receiver verifies them through <c>Blockchain.AdoptLastCommit</c> and
+/// <c>Blockchain.Apply</c>.
 /// </summary>
-public sealed record BlockResponse(Block Block, Commit Commit, Commit? ParentCommit) : ConsensusMessage(Block.Header.Height);
+public sealed record BlockResponse(Commit Commit, PartSetHeader Parts, Commit? ParentCommit) : ConsensusMessage(Commit.Height);

@@ -13,6 +13,12 @@ public interface IConsensusSink
     /// (block sync), best effort; where the sender is no longer known the answer is broadcast.
     /// </summary>
     void Reply(ConsensusMessage request, ConsensusMessage response);
+
+    /// <summary>
+    /// <paramref name="received"/>, a message this validator received, decoded but is provably bad (a block part whose
+    /// proof fails): the validator that sent it is scored down, where it is still known.
+    /// </summary>
+    void ReportInvalid(ConsensusMessage received, string reason);
 }
 
 /// <summary>

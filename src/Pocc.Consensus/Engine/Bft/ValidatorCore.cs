@@ -112,12 +112,16 @@ public sealed partial class ValidatorCore
         DrainFollowUps();
     }
 
-    /// <summary>Sends this node's latest proposal and votes of the current height again (a peer connected).</summary>
+    /// <summary>Sends this node's latest proposal (with its parts) and votes of the current height again (a peer connected).</summary>
     public void Resend()
     {
         foreach (var message in _sent)
         {
             _network.Broadcast(message);
+            if (message is ProposalMessage { Proposal: var proposal } && _partSets.TryGetValue(new BlockId(proposal), out var entry))
+            {
+                SendParts(proposal, entry.Set);
+            }
         }
     }
 
@@ -126,6 +130,7 @@ public sealed partial class ValidatorCore
         _timers.CancelAll();
         _blocks.Clear();
         _proposed.Clear();
+        ClearParts();
         _followUps.Clear();
         _sent.Clear();
         _height = _chain.Height.Next;
@@ -183,7 +188,14 @@ public sealed partial class ValidatorCore
         if (message.Height > _height)
         {
             // Others moved on, so this height is decided without us: keep their messages and ask for the block.
-            _future.Add(message, _height);
+            if (message is BlockPartMessage part)
+            {
+                KeepEarly(part);
+            }
+            else
+            {
+                _future.Add(message, _height);
+            }
             if (message.Height > _highestSeen)
             {
                 _highestSeen = message.Height;
@@ -196,31 +208,34 @@ public sealed partial class ValidatorCore
             case ProposalMessage proposal:
                 OnProposal(proposal);
                 break;
+            case BlockPartMessage part:
+                OnPart(part);
+                break;
             case VoteMessage vote:
                 Relay(vote, Feed(new VoteReceived(vote.Vote)));
                 break;
             case BlockResponse response:
-                CatchUp(response);
+                OnBlockResponse(response);
                 break;
         }
     }
 
     private void OnProposal(ProposalMessage message)
     {
-        var hash = message.Proposal.BlockHash;
-        if (message.Block.Hash != hash)
+        var proposal = message.Proposal;
+        // Every node cuts a block into the same parts, so a different header for a block at hand is a proposer's lie.
+        if (_blocks.TryGetValue(proposal.BlockHash, out var known) && known.Parts != proposal.Parts)
         {
-            _logger.LogDebug("Dropped a proposal of {Hash} carrying block {Block}", hash, message.Block.Hash);
+            _logger.LogDebug("Dropped a proposal of {Hash} naming parts {Root} that are not its block's {Known}", proposal.BlockHash, proposal.Parts.Root, known.Parts.Root);
             return;
         }
-        // The block must be at hand when the machine asks to validate it; it stays only if the machine accepts the proposal.
-        bool known = !_blocks.TryAdd(hash, new Candidate(message.Block, message.ParentCommit));
-        bool accepted = Feed(new ProposalReceived(message.Proposal));
-        if (!accepted && !known)
-        {
-            _blocks.Remove(hash);
-        }
+        bool accepted = Feed(new ProposalReceived(proposal));
         Relay(message, accepted);
+        if (accepted)
+        {
+            ExpectParts(proposal, message.ParentCommit);
+            TakeEarlyParts(proposal.Height, proposal.Round);
+        }
     }
 
     /// <summary>
@@ -273,8 +288,10 @@ public sealed partial class ValidatorCore
         {
             switch (action)
             {
-                case BroadcastProposal broadcast when _blocks.TryGetValue(broadcast.Proposal.BlockHash, out var candidate):
-                    Send(new ProposalMessage(broadcast.Proposal, candidate.Block, candidate.ParentCommit));
+                case BroadcastProposal { Proposal: var proposal } when _partSets.TryGetValue(new BlockId(proposal), out var entry) && entry.Set.IsComplete:
+                    Send(new ProposalMessage(proposal, entry.ParentCommit));
+                    SendParts(proposal, entry.Set);
+                    ExpectParts(proposal, entry.ParentCommit);
                     break;
                 case BroadcastProposal broadcast:
                     // Only after a restart: the block was in memory. Peers time the round out and the next proposer goes on.
@@ -286,8 +303,14 @@ public sealed partial class ValidatorCore
                 case ScheduleTimeout timeout:
                     _timers.Schedule(new TimeoutElapsed(timeout.Kind, timeout.Height, timeout.Round), timeout.Duration);
                     break;
-                case ValidateProposal validate:
+                case ValidateProposal validate when _blocks.ContainsKey(validate.BlockHash):
                     _followUps.Enqueue(new ProposalValidated(validate.Height, validate.BlockHash, IsValid(validate.BlockHash)));
+                    break;
+                case ValidateProposal validate:
+                    // Its parts are on the way (or lost in a restart, when the proposer's resend brings them): answered
+                    // once they make the block, and until then the propose timeout leads to a nil prevote.
+                    _logger.LogDebug("Validating {Hash} once its parts are here", validate.BlockHash);
+                    _awaitingBlock.Add(validate.BlockHash);
                     break;
                 case GetValue get:
                     // Not before MinBlockInterval from the height's start, so an idle network does not spin empty blocks.
@@ -341,11 +364,7 @@ public sealed partial class ValidatorCore
         {
             return true;
         }
-        // A block missing here was lost in a restart; nil is the safe vote.
-        if (!_blocks.TryGetValue(hash, out var candidate))
-        {
-            return false;
-        }
+        var candidate = _blocks[hash];
         AdoptParentCommit(candidate);
         var validation = _chain.Validate(candidate.Block);
         if (!validation.IsValid)
@@ -360,16 +379,20 @@ public sealed partial class ValidatorCore
         var candidates = _pool.Reap(_chain.Parameters.MaxBlockTransactions);
         var parentCommit = _chain.GetCommit(_chain.Height);
         var proposed = _chain.Propose(candidates, _signer.Address, (ulong)_time.GetUtcNow().ToUnixTimeMilliseconds(), alpha => _signer.ProveBeacon(alpha));
+        var parts = BlockPartSet.FromBlock(proposed.Block);
         _proposed[proposed.Block.Hash] = proposed;
-        _blocks[proposed.Block.Hash] = new Candidate(proposed.Block, parentCommit);
-        return new ValueReady(get.Height, get.Round, proposed.Block.Hash);
+        _blocks[proposed.Block.Hash] = new Candidate(proposed.Block, parentCommit, parts.Header);
+        _partSets[new BlockId(proposed.Block.Hash, parts.Header)] = new PartSetEntry(parts, parentCommit);
+        return new ValueReady(get.Height, get.Round, proposed.Block.Hash, parts.Header);
     }
 
     private void CommitDecided(CommitDecision decision)
     {
         if (!_blocks.TryGetValue(decision.BlockHash, out var candidate))
         {
-            // Decided on a block lost in a restart: a peer that committed it will send it with its commit.
+            // Decided on a block whose parts are still coming, or that was lost in a restart: committed when the parts
+            // make it, or when a peer that committed it sends it with its commit.
+            _undecided = decision;
             RequestBlock(_height);
             return;
         }
@@ -432,6 +455,6 @@ public sealed partial class ValidatorCore
         };
     }
 
-    /// <summary>A block seen at this height and the parent commit it names, as its proposer sent it.</summary>
-    private sealed record Candidate(Block Block, Commit? ParentCommit);
+    /// <summary>A block seen at this height, the parent commit it names (as its proposer sent it) and the parts it travels in.</summary>
+    private sealed record Candidate(Block Block, Commit? ParentCommit, PartSetHeader Parts);
 }

@@ -21,7 +21,7 @@ public sealed class PeerConsensusNetworkTests
         var (type, payload) = ConsensusCodec.Encode(vote);
         var random = new Random(7);
 
-        for (byte t = ConsensusMessageTypes.Proposal; t <= ConsensusMessageTypes.BlockResponse; t++)
+        foreach (byte t in ConsensusMessageTypes.All)
         {
             var garbage = new byte[random.Next(0, 600)];
             random.NextBytes(garbage);
@@ -38,8 +38,25 @@ public sealed class PeerConsensusNetworkTests
         Assert.Equal(payload, ConsensusCodec.Encode(received).Payload);
         Assert.False(network.Inbound.TryRead(out _));
         // Every undecodable consensus message cost the sender score; the foreign type is not ours to judge.
-        Assert.Equal(2 * 4 + 2, transport.InvalidMessageReports.Count);
+        Assert.Equal(2 * ConsensusMessageTypes.All.Count + 2, transport.InvalidMessageReports.Count);
         Assert.All(transport.InvalidMessageReports, p => Assert.Equal(Peer, p));
+    }
+
+    [Fact]
+    public async Task A_received_message_the_engine_reports_as_invalid_scores_down_the_peer_that_sent_it()
+    {
+        var transport = new ChannelTransport(Self);
+        await using var network = new PeerConsensusNetwork(transport, NullLogger<PeerConsensusNetwork>.Instance);
+        var (type, payload) = ConsensusCodec.Encode(new VoteMessage(Equivocation.Vote(TestKeys.ValidatorKey, 3)));
+        transport.Receive(new NetworkMessage(Peer, type, payload));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        var received = await network.Inbound.ReadAsync(timeout.Token);
+
+        network.ReportInvalid(received, "a bad part");
+        // A message this node never received has no sender to blame.
+        network.ReportInvalid(new BlockRequest(new Ledger.Primitives.Height(1)), "not received");
+
+        Assert.Equal([Peer], transport.InvalidMessageReports);
     }
 
     [Fact]

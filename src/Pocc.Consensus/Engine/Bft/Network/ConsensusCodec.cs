@@ -1,5 +1,6 @@
 using Pocc.Consensus.Tendermint;
 using Pocc.Core.Encoding;
+using Pocc.Core.Merkle;
 using Pocc.Ledger.Blocks;
 using Pocc.Ledger.Consensus;
 using Pocc.Ledger.Primitives;
@@ -8,13 +9,14 @@ namespace Pocc.Consensus.Engine.Bft.Network;
 
 /// <summary>
 /// Canonical wire encodings of <see cref="ConsensusMessage"/>s, each starting with <see cref="Version"/>:
-/// proposal = proposal bytes, block bytes, optional parent commit; vote = vote bytes; block request = u64 height;
-/// block response = block bytes, commit bytes, optional parent commit. Nested objects are u32-length-prefixed and
-/// bounded by their own maximum size; an optional commit is a presence byte (0 or 1) before it.
+/// proposal = proposal bytes, optional parent commit; block part = u64 height, u32 round, part bytes, Merkle proof
+/// bytes; vote = vote bytes; block request = u64 height; block response = commit bytes, part set header, optional
+/// parent commit. Nested objects are u32-length-prefixed and bounded by their own maximum size; an optional commit is a
+/// presence byte (0 or 1) before it.
 /// </summary>
 public static class ConsensusCodec
 {
-    public const byte Version = 1;
+    public const byte Version = 2;
 
     /// <summary>The message type and payload of <paramref name="message"/>.</summary>
     public static (byte Type, byte[] Payload) Encode(ConsensusMessage message)
@@ -27,8 +29,14 @@ public static class ConsensusCodec
             case ProposalMessage proposal:
                 type = ConsensusMessageTypes.Proposal;
                 writer.WriteBytes(Canonical.Encode(proposal.Proposal));
-                writer.WriteBytes(proposal.Block.Encode());
                 WriteOptionalCommit(ref writer, proposal.ParentCommit);
+                break;
+            case BlockPartMessage part:
+                type = ConsensusMessageTypes.BlockPart;
+                writer.WriteU64(part.Height.Value);
+                writer.WriteU32(checked((uint)part.Round));
+                writer.WriteBytes(part.Bytes);
+                writer.WriteBytes(Canonical.Encode(part.Proof));
                 break;
             case VoteMessage vote:
                 type = ConsensusMessageTypes.Vote;
@@ -40,8 +48,8 @@ public static class ConsensusCodec
                 break;
             case BlockResponse response:
                 type = ConsensusMessageTypes.BlockResponse;
-                writer.WriteBytes(response.Block.Encode());
                 writer.WriteBytes(Canonical.Encode(response.Commit));
+                response.Parts.Write(ref writer);
                 WriteOptionalCommit(ref writer, response.ParentCommit);
                 break;
             default:
@@ -65,16 +73,11 @@ public static class ConsensusCodec
         reader.ReadVersion(Version, "consensus message");
         ConsensusMessage message = type switch
         {
-            ConsensusMessageTypes.Proposal => new ProposalMessage(
-                Proposal.Decode(reader.ReadBytes(Proposal.MaxEncodedSize)),
-                Block.Decode(reader.ReadBytes(Block.MaxEncodedSize)),
-                ReadOptionalCommit(ref reader)),
+            ConsensusMessageTypes.Proposal => new ProposalMessage(Proposal.Decode(reader.ReadBytes(Proposal.MaxEncodedSize)), ReadOptionalCommit(ref reader)),
+            ConsensusMessageTypes.BlockPart => ReadPart(ref reader),
             ConsensusMessageTypes.Vote => new VoteMessage(Vote.Decode(reader.ReadBytes(Vote.MaxEncodedSize))),
             ConsensusMessageTypes.BlockRequest => new BlockRequest(new Height(reader.ReadU64())),
-            _ => new BlockResponse(
-                Block.Decode(reader.ReadBytes(Block.MaxEncodedSize)),
-                ReadCommit(ref reader),
-                ReadOptionalCommit(ref reader)),
+            _ => new BlockResponse(ReadCommit(ref reader), PartSetHeader.Read(ref reader), ReadOptionalCommit(ref reader)),
         };
         reader.EnsureEnd();
         return message;
@@ -87,6 +90,19 @@ public static class ConsensusCodec
         {
             writer.WriteBytes(Canonical.Encode(commit));
         }
+    }
+
+    private static BlockPartMessage ReadPart(ref CanonicalReader reader)
+    {
+        var height = new Height(reader.ReadU64());
+        int round = Vote.ReadRound(ref reader);
+        byte[] bytes = reader.ReadBytes(PartSetHeader.PartSize).ToArray();
+        var proof = Canonical.Decode<MerkleProof>(reader.ReadBytes(MerkleProof.MaxEncodedSize), MerkleProof.MaxEncodedSize);
+        if (bytes.Length == 0 || proof.LeafCount > PartSetHeader.MaxTotal)
+        {
+            throw new CodecException(CodecException.InvalidValue, $"block part of {bytes.Length} bytes, {proof.LeafCount} parts");
+        }
+        return new BlockPartMessage(height, round, bytes, proof);
     }
 
     private static Commit ReadCommit(ref CanonicalReader reader) =>

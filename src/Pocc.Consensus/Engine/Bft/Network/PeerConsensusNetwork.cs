@@ -11,7 +11,7 @@ namespace Pocc.Consensus.Engine.Bft.Network;
 /// It reads the whole message stream of the transport it is given (messages of other types are dropped), so where
 /// other layers share the transport give it a <see cref="MessageDispatcher"/> route for the consensus types. A message that does not decode is
 /// logged with its peer and reason, dropped, and reported to the transport, which scores the peer down. Replies go
-/// to the peer the request came from alone.
+/// to the peer the request came from alone, and a message the engine finds provably bad scores its sender down.
 /// </summary>
 public sealed class PeerConsensusNetwork : IConsensusNetwork, IAsyncDisposable
 {
@@ -68,6 +68,16 @@ public sealed class PeerConsensusNetwork : IConsensusNetwork, IAsyncDisposable
         catch (ArgumentOutOfRangeException e)
         {
             _logger.LogWarning("Not answering {Peer} with {Message} for height {Height}: {Reason}", sender.Value, response.GetType().Name, response.Height, e.Message);
+        }
+    }
+
+    /// <inheritdoc/>
+    public void ReportInvalid(ConsensusMessage received, string reason)
+    {
+        if (_senders.TryGetValue(received, out var sender))
+        {
+            _logger.LogWarning("Dropping invalid {Message} for height {Height} from peer {Peer}: {Reason}", received.GetType().Name, received.Height, sender.Value, reason);
+            _transport.ReportInvalidMessage(sender.Value, $"invalid {received.GetType().Name}: {reason}");
         }
     }
 
