@@ -152,7 +152,7 @@ public sealed class ConsensusWalTests
         Assert.Equal(0, wal.Syncs);
 
         // The proposer signs its proposal and its prevote on this one event.
-        var output = wal.Handle(fixture.Machine, new ValueReady(MachineFixture.H, 0, MachineFixture.A));
+        var output = wal.Handle(fixture.Machine, new ValueReady(MachineFixture.H, 0, MachineFixture.A, MachineFixture.Parts(MachineFixture.A)));
         Assert.Equal(2, output.Actions.Count(a => a is BroadcastProposal or BroadcastVote));
         Assert.Equal(1, wal.Syncs);
 
