@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Pocc.Consensus.Engine.Bft.Network;
@@ -32,7 +31,7 @@ public sealed class BlobExchangeTests : IAsyncLifetime, IAsyncDisposable
 
     public async Task InitializeAsync()
     {
-        int port = FreePort();
+        int port = Loopback.FreePort();
         _node = await TestNode.StartAsync(new Dictionary<string, string?>
         {
             ["Node:Consensus"] = "tendermint",
@@ -54,7 +53,7 @@ public sealed class BlobExchangeTests : IAsyncLifetime, IAsyncDisposable
         _peerStore = new BlobStore(_peerBlobs);
         _peer.Start();
         _dispatcher.Start();
-        await WaitUntil(() => _peer.ConnectedPeers.Count == 1);
+        await Loopback.WaitUntil(() => _peer.ConnectedPeers.Count == 1);
     }
 
     [Fact]
@@ -127,7 +126,7 @@ public sealed class BlobExchangeTests : IAsyncLifetime, IAsyncDisposable
     {
         _peer.Broadcast(BlobMessageCodec.RequestType, new byte[] { 1, 2, 3 });
 
-        await WaitUntil(() => NodePeerManager.ScoreOf(_peerId) < 0);
+        await Loopback.WaitUntil(() => NodePeerManager.ScoreOf(_peerId) < 0);
     }
 
     [Fact]
@@ -165,24 +164,6 @@ public sealed class BlobExchangeTests : IAsyncLifetime, IAsyncDisposable
     {
         using var stream = new MemoryStream(content);
         Assert.Equal(Blob, await store.PutAsync(stream, content.Length));
-    }
-
-    private static async Task WaitUntil(Func<bool> condition)
-    {
-        using var timeout = new CancellationTokenSource(TestNode.Timeout);
-        while (!condition())
-        {
-            await Task.Delay(20, timeout.Token);
-        }
-    }
-
-    private static int FreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
     }
 
     async ValueTask IAsyncDisposable.DisposeAsync() => await DisposeAsync();

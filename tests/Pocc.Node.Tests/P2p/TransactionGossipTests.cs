@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Pocc.Consensus.Engine.Bft.Network;
@@ -22,7 +21,7 @@ public sealed class TransactionGossipTests : IAsyncLifetime, IAsyncDisposable
 
     public async Task InitializeAsync()
     {
-        int port = FreePort();
+        int port = Loopback.FreePort();
         _node = await TestNode.StartAsync(new Dictionary<string, string?>
         {
             ["Node:Consensus"] = "tendermint",
@@ -72,7 +71,7 @@ public sealed class TransactionGossipTests : IAsyncLifetime, IAsyncDisposable
 
         _peer.Broadcast(TransactionBatchCodec.MessageType, TransactionBatchCodec.Encode([tx]));
 
-        await WaitUntil(() => _node.Chain.FindTransaction(tx.Hash) is not null);
+        await Loopback.WaitUntil(() => _node.Chain.FindTransaction(tx.Hash) is not null);
         Assert.Equal(0, NodePeerManager.ScoreOf(_peerId));
     }
 
@@ -81,13 +80,13 @@ public sealed class TransactionGossipTests : IAsyncLifetime, IAsyncDisposable
     {
         var tx = Tx.Transfer(TestKeys.Funded(2), TestKeys.Stranger("stale").Address, 1).Signed();
         _node.Services.GetRequiredService<TransactionPool>().Add(tx);
-        await WaitUntil(() => _node.Chain.FindTransaction(tx.Hash) is not null);
+        await Loopback.WaitUntil(() => _node.Chain.FindTransaction(tx.Hash) is not null);
 
         _peer.Broadcast(TransactionBatchCodec.MessageType, TransactionBatchCodec.Encode([tx]));
         // A bad one after it: once its report lands, the stale one (ahead of it in the same stream) has been handled.
         _peer.Broadcast(TransactionBatchCodec.MessageType, new byte[] { 1, 0, 0, 0, 0 });
 
-        await WaitUntil(() => NodePeerManager.ScoreOf(_peerId) < 0);
+        await Loopback.WaitUntil(() => NodePeerManager.ScoreOf(_peerId) < 0);
         // One penalty (the bad batch), not two.
         int penalty = new NetworkOptions { ChainId = TestNode.ChainId }.InvalidMessagePenalty;
         Assert.InRange(NodePeerManager.ScoreOf(_peerId), -penalty, -penalty / 2);
@@ -100,7 +99,7 @@ public sealed class TransactionGossipTests : IAsyncLifetime, IAsyncDisposable
 
         _peer.Broadcast(TransactionBatchCodec.MessageType, TransactionBatchCodec.Encode([forged]));
 
-        await WaitUntil(() => NodePeerManager.ScoreOf(_peerId) < 0);
+        await Loopback.WaitUntil(() => NodePeerManager.ScoreOf(_peerId) < 0);
         Assert.False(_node.Services.GetRequiredService<TransactionPool>().Contains(forged.Hash));
     }
 
@@ -109,7 +108,7 @@ public sealed class TransactionGossipTests : IAsyncLifetime, IAsyncDisposable
     {
         _peer.Broadcast(TransactionBatchCodec.MessageType, new byte[] { 1, 1, 0, 0, 0, 9, 9 });
 
-        await WaitUntil(() => NodePeerManager.ScoreOf(_peerId) < 0);
+        await Loopback.WaitUntil(() => NodePeerManager.ScoreOf(_peerId) < 0);
     }
 
     [Fact]
@@ -124,24 +123,6 @@ public sealed class TransactionGossipTests : IAsyncLifetime, IAsyncDisposable
     }
 
     private PeerManager NodePeerManager => _node.Services.GetRequiredService<PeerManager>();
-
-    private static async Task WaitUntil(Func<bool> condition)
-    {
-        using var timeout = new CancellationTokenSource(TestNode.Timeout);
-        while (!condition())
-        {
-            await Task.Delay(20, timeout.Token);
-        }
-    }
-
-    private static int FreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
 
     async ValueTask IAsyncDisposable.DisposeAsync() => await DisposeAsync();
 
