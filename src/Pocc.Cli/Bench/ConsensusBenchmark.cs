@@ -68,7 +68,7 @@ public sealed record ConsensusBenchmarkResult
 /// </summary>
 public static class ConsensusBenchmark
 {
-    public const string Notes = "Transactions reach every validator's mempool directly (what transaction gossip does), each pool checking signature, nonce and balance itself; finality is timed on the validator the transaction was submitted to, from submission to its Finalized event.";
+    public const string Notes = "Transactions are offered to every validator's mempool directly, in place of the p2p transaction gossip a node runs, each pool checking signature, nonce and balance itself; finality is timed on the validator the transaction was submitted to, from submission to its Finalized event.";
 
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
 
