@@ -1,5 +1,10 @@
 using System.Net;
 using System.Net.Sockets;
+using Microsoft.Extensions.Logging.Abstractions;
+using Pocc.Consensus.Engine.Bft.Network;
+using Pocc.Network;
+using Pocc.Network.Framing;
+using Pocc.Network.Peers;
 
 namespace Pocc.Node.Tests.Builders;
 
@@ -24,5 +29,29 @@ internal static class Loopback
         {
             await Task.Delay(20, timeout.Token);
         }
+    }
+
+    /// <summary>
+    /// A BFT node listening for peers on a free loopback port, and a peer under <paramref name="peerLabel"/>'s key that
+    /// dials it, with room for frames of <paramref name="type"/> up to <paramref name="maxPayload"/>; the caller starts
+    /// the peer (after registering what it reads) and waits for the connection.
+    /// </summary>
+    public static async Task<(TestNode Node, PeerManager Peer, PeerId PeerId)> NodeAndPeer(string peerLabel, byte type, int maxPayload)
+    {
+        int port = FreePort();
+        var node = await TestNode.StartAsync(new Dictionary<string, string?>
+        {
+            ["Node:Consensus"] = "tendermint",
+            ["Node:P2pListen"] = $"127.0.0.1:{port}",
+            ["Node:BlockIntervalMs"] = "200",
+        });
+        var key = TestKeys.Of(peerLabel);
+        var peer = new PeerManager(key, new NetworkOptions
+        {
+            ChainId = TestNode.ChainId,
+            PersistentPeers = [new PersistentPeer(new IPEndPoint(IPAddress.Loopback, port))],
+            FrameLimits = new FrameLimits(FrameLimits.DefaultGlobalMax, new Dictionary<byte, int> { [type] = maxPayload }),
+        }.WithConsensusLimits(), TimeProvider.System, NullLogger<PeerManager>.Instance);
+        return (node, peer, new PeerId(key.PublicKey));
     }
 }

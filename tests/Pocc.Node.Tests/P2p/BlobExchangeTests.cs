@@ -1,10 +1,8 @@
-using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Pocc.Consensus.Engine.Bft.Network;
 using Pocc.Core.Merkle;
 using Pocc.Network;
-using Pocc.Network.Framing;
 using Pocc.Network.Peers;
 using Pocc.Node.P2p;
 using Pocc.Node.Tests.Builders;
@@ -31,21 +29,7 @@ public sealed class BlobExchangeTests : IAsyncLifetime, IAsyncDisposable
 
     public async Task InitializeAsync()
     {
-        int port = Loopback.FreePort();
-        _node = await TestNode.StartAsync(new Dictionary<string, string?>
-        {
-            ["Node:Consensus"] = "tendermint",
-            ["Node:P2pListen"] = $"127.0.0.1:{port}",
-            ["Node:BlockIntervalMs"] = "200",
-        });
-        var key = TestKeys.Of("blob-peer");
-        _peerId = new PeerId(key.PublicKey);
-        _peer = new PeerManager(key, new NetworkOptions
-        {
-            ChainId = TestNode.ChainId,
-            PersistentPeers = [new PersistentPeer(new IPEndPoint(IPAddress.Loopback, port))],
-            FrameLimits = new FrameLimits(FrameLimits.DefaultGlobalMax, new Dictionary<byte, int> { [BlobMessageCodec.ResponseType] = BlobMessageCodec.MaxResponsePayload }),
-        }.WithConsensusLimits(), TimeProvider.System, NullLogger<PeerManager>.Instance);
+        (_node, _peer, _peerId) = await Loopback.NodeAndPeer("blob-peer", BlobMessageCodec.ResponseType, BlobMessageCodec.MaxResponsePayload);
         _dispatcher = new MessageDispatcher(_peer, NullLogger<MessageDispatcher>.Instance);
         _peerBlobRoute = _dispatcher.Register([BlobMessageCodec.RequestType, BlobMessageCodec.ResponseType]);
         // The node's votes and gossip are dropped unread; this peer only trades blobs.

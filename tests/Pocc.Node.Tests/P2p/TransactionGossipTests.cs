@@ -1,11 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging.Abstractions;
-using Pocc.Consensus.Engine.Bft.Network;
 using Pocc.Ledger.Mempool;
 using Pocc.Network;
-using Pocc.Network.Framing;
 using Pocc.Network.Peers;
 using Pocc.Node.P2p;
 using Pocc.Node.Tests.Builders;
@@ -21,27 +18,9 @@ public sealed class TransactionGossipTests : IAsyncLifetime, IAsyncDisposable
 
     public async Task InitializeAsync()
     {
-        int port = Loopback.FreePort();
-        _node = await TestNode.StartAsync(new Dictionary<string, string?>
-        {
-            ["Node:Consensus"] = "tendermint",
-            ["Node:P2pListen"] = $"127.0.0.1:{port}",
-            ["Node:BlockIntervalMs"] = "200",
-        });
-        var key = TestKeys.Of("gossip-peer");
-        _peerId = new PeerId(key.PublicKey);
-        _peer = new PeerManager(key, new NetworkOptions
-        {
-            ChainId = TestNode.ChainId,
-            PersistentPeers = [new PersistentPeer(new IPEndPoint(IPAddress.Loopback, port))],
-            FrameLimits = new FrameLimits(FrameLimits.DefaultGlobalMax, new Dictionary<byte, int> { [TransactionBatchCodec.MessageType] = TransactionBatchCodec.MaxPayload }),
-        }.WithConsensusLimits(), TimeProvider.System, NullLogger<PeerManager>.Instance);
+        (_node, _peer, _peerId) = await Loopback.NodeAndPeer("gossip-peer", TransactionBatchCodec.MessageType, TransactionBatchCodec.MaxPayload);
         _peer.Start();
-        using var timeout = new CancellationTokenSource(TestNode.Timeout);
-        while (_peer.ConnectedPeers.Count == 0)
-        {
-            await Task.Delay(20, timeout.Token);
-        }
+        await Loopback.WaitUntil(() => _peer.ConnectedPeers.Count == 1);
     }
 
     [Fact]
