@@ -121,14 +121,7 @@ internal sealed class RoundVotes
 
     private void Count(Hash32? value, ulong power, ulong totalPower)
     {
-        if (value is { } hash)
-        {
-            _powerFor[hash] = _powerFor.GetValueOrDefault(hash) + power;
-        }
-        else
-        {
-            _nilPower += power;
-        }
+        AddPower(value, power);
         if (_held.Count > 0 && Quorum.IsOneThird(PowerFor(value), totalPower))
         {
             PromoteHeld(value);
@@ -148,14 +141,19 @@ internal sealed class RoundVotes
             var (vote, power) = held[index];
             held.RemoveAt(index);
             _votes[validator].Add(vote);
-            if (value is { } hash)
-            {
-                _powerFor[hash] += power;
-            }
-            else
-            {
-                _nilPower += power;
-            }
+            AddPower(value, power);
+        }
+    }
+
+    private void AddPower(Hash32? value, ulong power)
+    {
+        if (value is { } hash)
+        {
+            _powerFor[hash] = _powerFor.GetValueOrDefault(hash) + power;
+        }
+        else
+        {
+            _nilPower += power;
         }
     }
 }
